@@ -1,0 +1,23 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace cimscope::cli {
+
+// One subcommand of cimscope-cli. `run` gets the arguments after the command name and returns
+// the exit status; engine errors propagate as exceptions and main() prints them.
+struct Command {
+  const char* name;
+  const char* summary;  // one line for `cimscope-cli --help`
+  const char* usage;    // full text for `cimscope-cli CMD --help`
+  int (*run)(const std::vector<std::string>& args);
+};
+
+// The table, in the order --help lists them.
+const std::vector<Command>& commands();
+
+int runDatasets(const std::vector<std::string>& args);
+extern const char* const kDatasetsUsage;
+
+}  // namespace cimscope::cli
