@@ -28,6 +28,7 @@ struct Dataset {
   std::string name;                      // catalog name, e.g. "fashion-mnist"
   std::vector<std::string> class_names;  // index -> human name
   std::string source;                    // where it was read from (folder or file)
+  bool allows_horizontal_flip = false;   // a mirrored sample is still valid (not for digits)
   ImageSet train;
   ImageSet test;
 

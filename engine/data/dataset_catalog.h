@@ -30,6 +30,8 @@ struct DatasetInfo {
   int classes = 0;
   std::string path;                      // folder or file it is read from
   std::vector<std::string> class_names;
+  bool allows_horizontal_flip = false;   // see Dataset
+  std::string note;                      // e.g. "conversion pending: converted to ... on first load"
 };
 
 // Every known data set, available or not. Cheap: reads headers only, never whole files
