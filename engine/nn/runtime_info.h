@@ -13,7 +13,8 @@ struct RuntimeInfo {
 
 RuntimeInfo runtimeInfo();
 
-// Sets torch's intra-op thread count; n <= 0 means "all cores". Throws ConfigError for n > 1024.
+// Sets torch's intra-op thread count (n <= 0: all cores) and flushes denormal floats to zero on
+// every compute thread. Throws ConfigError for n > 1024.
 void setComputeThreads(int n);
 
 }  // namespace cimscope

@@ -1,0 +1,16 @@
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+
+#include "engine/nn/spec/network_spec.h"
+
+namespace cimscope {
+
+// NetworkSpec <-> JSON: {"model":"resnet20","input":[1,28,28],"classes":10,"widths":[...]}.
+nlohmann::json networkSpecToJson(const NetworkSpec& spec);
+// Throws ConfigError naming `where` (a file or field) and the key for unknown keys, wrong types
+// and out-of-range values.
+NetworkSpec networkSpecFromJson(const nlohmann::json& j, const std::string& where);
+
+}  // namespace cimscope
