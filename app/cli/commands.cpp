@@ -6,6 +6,7 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"datasets", "list the data sets found, with counts, shapes and paths", kDatasetsUsage,
        &runDatasets},
+      {"map", "map a network onto CIM macros: tiles, utilization, cycles, energy", kMapUsage, &runMap},
   };
   return table;
 }

@@ -19,5 +19,7 @@ const std::vector<Command>& commands();
 
 int runDatasets(const std::vector<std::string>& args);
 extern const char* const kDatasetsUsage;
+int runMap(const std::vector<std::string>& args);
+extern const char* const kMapUsage;
 
 }  // namespace cimscope::cli
