@@ -16,6 +16,7 @@
 #include "ui/engine_host.h"
 #include "ui/engine_worker.h"
 #include "ui/preference.h"
+#include "ui/ui_types.h"
 #include "ui/widgets/dataset_browser_panel.h"
 
 namespace cimscope {
@@ -27,6 +28,7 @@ const Preference<QString> kLastDataset{"data/lastDataset", "fashion-mnist"};
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), engine_(new EngineHost(this)) {
+  initUiResources();
   setWindowTitle(tr("cimscope — CIM design-space explorer"));
   setWindowIcon(QIcon(":/icons/cimscope.svg"));
 

@@ -34,6 +34,10 @@ struct SampleGrid {
 // Registers every type that crosses threads in a queued signal. Call once before connecting.
 void registerUiMetaTypes();
 
+// Registers the icons in resources/cimscope.qrc: a resource compiled into a static library is
+// only linked in when someone calls its initializer.
+void initUiResources();
+
 }  // namespace cimscope
 
 Q_DECLARE_METATYPE(cimscope::SampleRequest)
