@@ -7,6 +7,8 @@ const std::vector<Command>& commands() {
       {"datasets", "list the data sets found, with counts, shapes and paths", kDatasetsUsage,
        &runDatasets},
       {"map", "map a network onto CIM macros: tiles, utilization, cycles, energy", kMapUsage, &runMap},
+      {"train", "train a float network and write an HDF5 checkpoint", kTrainUsage, &runTrain},
+      {"eval", "evaluate a checkpoint on a test split", kEvalUsage, &runEval},
   };
   return table;
 }

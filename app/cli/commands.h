@@ -21,5 +21,9 @@ int runDatasets(const std::vector<std::string>& args);
 extern const char* const kDatasetsUsage;
 int runMap(const std::vector<std::string>& args);
 extern const char* const kMapUsage;
+int runTrain(const std::vector<std::string>& args);
+extern const char* const kTrainUsage;
+int runEval(const std::vector<std::string>& args);
+extern const char* const kEvalUsage;
 
 }  // namespace cimscope::cli
