@@ -32,10 +32,11 @@ int packTilesShelfFfd(std::vector<TilePlacement>& tiles, int rows, int cols) {
   const int n = static_cast<int>(tiles.size());
   std::vector<int> order(n);
   std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](int a, int b) {
+  // Stable: ties keep input order. (std::sort with an index tie-break fell back to heap sort on
+  // VGG-8's thousands of equal tiles.)
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
     if (tiles[a].rows != tiles[b].rows) return tiles[a].rows > tiles[b].rows;
-    if (tiles[a].cols != tiles[b].cols) return tiles[a].cols > tiles[b].cols;
-    return a < b;
+    return tiles[a].cols > tiles[b].cols;
   });
   // Smallest height and width among the tiles still to place: a macro that cannot take a tile
   // that small leaves the open list, which keeps the scan short for big networks.
@@ -46,6 +47,7 @@ int packTilesShelfFfd(std::vector<TilePlacement>& tiles, int rows, int cols) {
   }
 
   std::vector<Bin> bins;
+  bins.reserve(n);
   std::vector<int> open;  // bins that may still take a tile, in creation order
   for (int i = 0; i < n; ++i) {
     TilePlacement& t = tiles[order[i]];

@@ -236,7 +236,9 @@ TEST(RowPartition, ListsTheSameGroupsTheMapperCounts) {
             for (const auto& g : q.groups) {
               ASSERT_EQ(g.begin, next);
               ASSERT_LE(g.end - g.begin, mm.active_wordlines);
-              if (!rs) ASSERT_EQ(g.begin % (k * k), 0);  // channel split never cuts a kernel
+              if (!rs) {
+                ASSERT_EQ(g.begin % (k * k), 0);  // channel split never cuts a kernel
+              }
               next = g.end;
             }
             ASSERT_EQ(next, l.rows());
