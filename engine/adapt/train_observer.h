@@ -26,6 +26,7 @@ struct EpochReport {
   double train_loss = 0, train_accuracy = 0;
   double test_loss = 0, test_accuracy = 0;
   double learning_rate = 0;
+  double regularizer = 0;  // mean of TrainHooks::regularizer per sample, 0 without one
   double seconds = 0;
   double images_per_second = 0;
 };

@@ -7,6 +7,8 @@
 
 #include "engine/common/errors.h"
 #include "engine/data/batch_loader.h"
+#include "engine/adapt/train_loop.h"
+#include "engine/nn/model_checkpoint.h"
 #include "engine/nn/network_model.h"
 #include "engine/nn/runtime_info.h"
 #include "engine/nn/spec/network_templates.h"
@@ -31,7 +33,9 @@ torch::Tensor labelsOf(Batch& b) {
   return torch::from_blob(b.labels.data(), {b.size()}, torch::kLong);
 }
 
-void checkShapeMatches(const NetworkSpec& n, const Dataset& d) {
+}  // namespace
+
+void checkNetworkMatchesData(const NetworkSpec& n, const Dataset& d) {
   const ImageSet& s = d.train.size() ? d.train : d.test;
   if (n.in_channels != s.channels || n.in_height != s.height || n.in_width != s.width) {
     throw ConfigError("network input " + std::to_string(n.in_channels) + "x" +
@@ -87,6 +91,8 @@ EvalResult evaluateModel(NetworkModelImpl& model, const Dataset& data, std::int6
   return r;
 }
 
+namespace {
+
 std::unique_ptr<torch::optim::Optimizer> makeOptimizer(NetworkModelImpl& model,
                                                        const TrainConfig& c) {
   if (c.optimizer == "adam") {
@@ -105,38 +111,6 @@ void setLearningRate(torch::optim::Optimizer& opt, double lr) {
     if (auto* sgd = dynamic_cast<torch::optim::SGDOptions*>(&group.options())) sgd->lr(lr);
     if (auto* adam = dynamic_cast<torch::optim::AdamOptions*>(&group.options())) adam->lr(lr);
   }
-}
-
-void saveCheckpoint(const TrainJob& job, NetworkModelImpl& model, const TrainingCurve& curve,
-                    int epochs_done) {
-  CheckpointData ck;
-  ck.network_spec_json = networkSpecToJson(job.network).dump();
-  ck.training_config_json =
-      nlohmann::json{{"train", job.train.toJson()},
-                     {"dataset",
-                      {{"name", job.dataset_name},
-                       {"subset_train", job.subset_train},
-                       {"subset_test", job.subset_test}}}}
-          .dump();
-  ck.stage = job.stage;
-  ck.epochs_completed = epochs_done;
-  ck.tensors = model.stateArrays();
-  ck.curve = curve;
-  writeCheckpoint(job.out_checkpoint, ck);
-}
-
-NetworkModel loadModel(const std::string& path, NetworkSpec* spec_out) {
-  CheckpointData ck = readCheckpoint(path);
-  NetworkSpec spec;
-  try {
-    spec = networkSpecFromJson(nlohmann::json::parse(ck.network_spec_json), path);
-  } catch (const nlohmann::json::exception& e) {
-    throw StoreError(path + ": network_spec attribute is not valid JSON: " + e.what());
-  }
-  NetworkModel model = buildModel(buildNetworkShape(spec), 1);
-  model->loadStateArrays(ck.tensors, path);
-  if (spec_out) *spec_out = spec;
-  return model;
 }
 
 }  // namespace
@@ -165,6 +139,8 @@ NetworkSpec checkpointNetworkSpec(const std::string& checkpoint) {
     return networkSpecFromJson(nlohmann::json::parse(ck.network_spec_json), checkpoint);
   } catch (const nlohmann::json::exception& e) {
     throw StoreError(checkpoint + ": network_spec attribute is not valid JSON: " + e.what());
+  } catch (const ConfigError& e) {
+    throw StoreError(checkpoint + ": network_spec is not valid: " + e.what());
   }
 }
 
@@ -182,32 +158,18 @@ std::string checkpointDatasetName(const std::string& checkpoint) {
 
 EvalResult evaluateCheckpoint(const std::string& checkpoint, const Dataset& data,
                               std::int64_t batch_size) {
-  NetworkSpec spec;
-  NetworkModel model = loadModel(checkpoint, &spec);
-  checkShapeMatches(spec, data);
-  return evaluateModel(*model, data, batch_size);
+  LoadedModel loaded = loadModel(checkpoint);
+  checkNetworkMatchesData(loaded.spec, data);
+  return evaluateModel(*loaded.model, data, batch_size);
 }
 
-TrainResult trainNetwork(const TrainJob& job, const Dataset& data, TrainObserver& observer) {
-  job.validate();
-  checkShapeMatches(job.network, data);
+TrainResult trainModel(NetworkModelImpl& model, const Dataset& data, const TrainConfig& c,
+                       TrainObserver& observer, const TrainHooks& hooks) {
+  c.validate();
   if (data.train.size() == 0) throw DataError(data.name + ": the training split is empty");
-  const TrainConfig& c = job.train;
   setComputeThreads(c.threads);
-
-  NetworkShape shape = buildNetworkShape(job.network);
-  NetworkModel model = buildModel(shape, c.seed);
-  if (!job.init_checkpoint.empty()) {
-    NetworkSpec init_spec;
-    NetworkModel init = loadModel(job.init_checkpoint, &init_spec);
-    if (init_spec.model != job.network.model || init->shape().widths() != shape.widths()) {
-      throw ConfigError(job.init_checkpoint + ": its network (" + init_spec.model +
-                        ") differs from the one to train (" + job.network.model + ")");
-    }
-    model = init;
-  }
-  model->train();
-  auto optimizer = makeOptimizer(*model, c);
+  model.train();
+  auto optimizer = makeOptimizer(model, c);
 
   BatchLoaderConfig bc;
   bc.batch_size = c.batch_size;
@@ -230,7 +192,7 @@ TrainResult trainNetwork(const TrainJob& job, const Dataset& data, TrainObserver
   for (int epoch = 1; epoch <= c.epochs; ++epoch) {
     loader.setEpoch(epoch);
     const auto epoch_start = Clock::now();
-    double loss_sum = 0;
+    double loss_sum = 0, reg_sum = 0;
     std::int64_t correct = 0, seen = 0;
     double lr = c.learningRate(step, steps_per_epoch);
     // Build the next batch on another thread while this one trains.
@@ -244,8 +206,13 @@ TrainResult trainNetwork(const TrainJob& job, const Dataset& data, TrainObserver
       setLearningRate(*optimizer, lr);
       torch::Tensor x = imagesOf(b), y = labelsOf(b);
       optimizer->zero_grad();
-      torch::Tensor logits = model->forward(x);
+      torch::Tensor logits = model.forward(x);
       torch::Tensor loss = torch::nn::functional::cross_entropy(logits, y, ce_options);
+      if (hooks.regularizer) {
+        torch::Tensor reg = hooks.regularizer(model);
+        reg_sum += reg.item<double>() * static_cast<double>(b.size());
+        loss = loss + reg;
+      }
       const double loss_value = loss.item<double>();
       if (!std::isfinite(loss_value)) {
         if (next.valid()) next.wait();
@@ -257,6 +224,7 @@ TrainResult trainNetwork(const TrainJob& job, const Dataset& data, TrainObserver
       }
       loss.backward();
       optimizer->step();
+      if (hooks.after_step) hooks.after_step(model);
       ++step;
       loss_sum += loss_value * static_cast<double>(b.size());
       correct += logits.argmax(1).eq(y).sum().item<std::int64_t>();
@@ -286,7 +254,7 @@ TrainResult trainNetwork(const TrainJob& job, const Dataset& data, TrainObserver
     train_seconds += epoch_seconds;
     images_total += seen;
 
-    EvalResult ev = evaluateModel(*model, data, c.eval_batch_size);
+    EvalResult ev = evaluateModel(model, data, c.eval_batch_size);
     EpochReport rep;
     rep.epoch = epoch;
     rep.train_loss = loss_sum / static_cast<double>(std::max<std::int64_t>(1, seen));
@@ -294,6 +262,7 @@ TrainResult trainNetwork(const TrainJob& job, const Dataset& data, TrainObserver
     rep.test_loss = ev.loss;
     rep.test_accuracy = ev.accuracy;
     rep.learning_rate = lr;
+    rep.regularizer = reg_sum / static_cast<double>(std::max<std::int64_t>(1, seen));
     rep.seconds = epoch_seconds;
     rep.images_per_second = epoch_seconds > 0 ? static_cast<double>(seen) / epoch_seconds : 0;
     result.curve.epoch.push_back(epoch);
@@ -305,7 +274,7 @@ TrainResult trainNetwork(const TrainJob& job, const Dataset& data, TrainObserver
     result.curve.seconds.push_back(epoch_seconds);
     result.epochs_completed = epoch;
     result.final_eval = ev;
-    if (!job.out_checkpoint.empty()) saveCheckpoint(job, *model, result.curve, epoch);
+    if (hooks.on_epoch_end) hooks.on_epoch_end(model, result.curve, epoch);
     if (!observer.onEpochEnd(rep)) {
       if (epoch < c.epochs) result.status = TrainResult::Status::kCancelled;
       break;
@@ -315,12 +284,42 @@ TrainResult trainNetwork(const TrainJob& job, const Dataset& data, TrainObserver
     result.warnings.push_back("no epoch completed; no checkpoint was written");
   }
   if (c.epochs == 0) {
-    result.final_eval = evaluateModel(*model, data, c.eval_batch_size);
-    if (!job.out_checkpoint.empty()) saveCheckpoint(job, *model, result.curve, 0);
+    result.final_eval = evaluateModel(model, data, c.eval_batch_size);
+    if (hooks.on_epoch_end) hooks.on_epoch_end(model, result.curve, 0);
   }
   result.seconds = secondsSince(run_start);
   result.images_per_second = train_seconds > 0 ? static_cast<double>(images_total) / train_seconds : 0;
   return result;
+}
+
+
+TrainResult trainNetwork(const TrainJob& job, const Dataset& data, TrainObserver& observer) {
+  job.validate();
+  checkNetworkMatchesData(job.network, data);
+  NetworkShape shape = buildNetworkShape(job.network);
+  NetworkModel model = buildModel(shape, job.train.seed);
+  if (!job.init_checkpoint.empty()) {
+    LoadedModel init = loadModel(job.init_checkpoint);
+    if (init.spec.model != job.network.model || init.model->shape().widths() != shape.widths()) {
+      throw ConfigError(job.init_checkpoint + ": its network (" + init.spec.model +
+                        ") differs from the one to train (" + job.network.model + ")");
+    }
+    model = init.model;
+  }
+  const std::string config_json =
+      nlohmann::json{{"train", job.train.toJson()},
+                     {"dataset",
+                      {{"name", job.dataset_name},
+                       {"subset_train", job.subset_train},
+                       {"subset_test", job.subset_test}}}}
+          .dump();
+  TrainHooks hooks;
+  if (!job.out_checkpoint.empty()) {
+    hooks.on_epoch_end = [&](NetworkModelImpl& m, const TrainingCurve& curve, int epoch) {
+      saveModel(job.out_checkpoint, m, job.network, job.stage, config_json, curve, epoch);
+    };
+  }
+  return trainModel(*model, data, job.train, observer, hooks);
 }
 
 }  // namespace cimscope

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <functional>
+
+#include "engine/adapt/train_config.h"
+#include "engine/adapt/train_observer.h"
+#include "engine/adapt/trainer.h"
+#include "engine/data/dataset.h"
+#include "engine/nn/network_model.h"
+
+namespace cimscope {
+
+// Extension points of the training loop, for the stages built on it (torch-level API).
+struct TrainHooks {
+  // Added to the cross-entropy of every step (Stage 1's resource-weighted L1). Its mean value
+  // over the epoch is reported in EpochReport::regularizer.
+  std::function<torch::Tensor(NetworkModelImpl&)> regularizer;
+  // After every optimizer step (e.g. to clamp learned quantizer steps).
+  std::function<void(NetworkModelImpl&)> after_step;
+  // After every completed epoch, before the observer hears of it: write a checkpoint.
+  std::function<void(NetworkModelImpl&, const TrainingCurve&, int epoch)> on_epoch_end;
+};
+
+// Trains `model` in place on data.train, evaluating on data.test after every epoch. Same
+// contract as trainNetwork: TrainingDiverged names the epoch and batch, an observer returning
+// false cancels at the next batch.
+TrainResult trainModel(NetworkModelImpl& model, const Dataset& data, const TrainConfig& config,
+                       TrainObserver& observer, const TrainHooks& hooks = {});
+
+// Top-1 accuracy, mean loss and per-class accuracy on data.test (eval mode, no gradients).
+EvalResult evaluateModel(NetworkModelImpl& model, const Dataset& data, std::int64_t batch_size);
+
+// ConfigError when the network's input shape or class count differs from the data set's.
+void checkNetworkMatchesData(const NetworkSpec& network, const Dataset& data);
+
+}  // namespace cimscope
