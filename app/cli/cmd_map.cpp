@@ -11,7 +11,7 @@
 
 #include "app/cli/cli_args.h"
 #include "app/cli/commands.h"
-#include "engine/cim/macro_preset_catalog.h"
+#include "app/cli/macro_options.h"
 #include "engine/cim/mapping_report_json.h"
 #include "engine/cim/network_mapper.h"
 #include "engine/common/errors.h"
@@ -32,13 +32,7 @@ const char* const kMapUsage =
     "  --input CxHxW       input shape (default 1x28x28)\n"
     "  --classes N         output classes (default 10)\n"
     "  --widths a,b,...    channels per width group, in network order (see --json \"network\")\n"
-    "  --macro P           preset name or JSON file (default reference-256); presets are\n"
-    "                      searched in $CIMSCOPE_RESOURCES_DIR/macros, <exe>/../share/cimscope/\n"
-    "                      macros and the source tree's resources/macros\n"
-    "  --rows, --cols ...  override one macro field (names as in the preset JSON, '-' for '_',\n"
-    "                      --active-wl for active_wordlines). When --rows or --cols shrink the\n"
-    "                      array below the preset's active wordlines or ADCs, those follow\n"
-    "                      unless given.\n"
+    CIMSCOPE_MACRO_OPTIONS_HELP
     "  --json              print one JSON object instead of the table (docs/cli.md)\n";
 
 namespace {
@@ -81,33 +75,6 @@ NetworkSpec networkFrom(const CliArgs& args) {
   s.classes = static_cast<int>(args.getInt("classes", 10, INT_MIN, INT_MAX));
   if (auto w = args.get("widths")) s.widths = parseIntList("widths", *w, ',');
   return s;
-}
-
-MacroSpec macroFrom(const CliArgs& args) {
-  MacroSpec m = loadMacroPreset(args.getOr("macro", "reference-256"));
-  auto setInt = [&](const char* option, int& field) {
-    field = static_cast<int>(args.getInt(option, field, INT_MIN, INT_MAX));
-  };
-  setInt("rows", m.rows);
-  setInt("cols", m.cols);
-  if (!args.has("active-wl") && m.active_wordlines > m.rows) m.active_wordlines = m.rows;
-  if (!args.has("adcs") && m.adcs > m.cols) m.adcs = m.cols;
-  setInt("active-wl", m.active_wordlines);
-  setInt("cell-bits", m.cell_bits);
-  setInt("weight-bits", m.weight_bits);
-  setInt("input-bits", m.input_bits);
-  setInt("dac-bits", m.dac_bits);
-  setInt("adc-bits", m.adc_bits);
-  setInt("adcs", m.adcs);
-  setInt("macros-on-chip", m.macros_on_chip);
-  setInt("bus-bits", m.bus_bits);
-  if (auto v = args.get("row-split")) m.row_split = parseRowSplit(*v, "row_split (--row-split)");
-  if (auto v = args.get("slice-combine")) {
-    m.slice_combine = parseSliceCombine(*v, "slice_combine (--slice-combine)");
-  }
-  if (auto v = args.get("packing")) m.packing = parsePacking(*v, "packing (--packing)");
-  m.validate();
-  return m;
 }
 
 // 1234567 -> "1,234,567".
@@ -185,11 +152,9 @@ void printHuman(const NetworkShape& net, const MacroSpec& m, const MappingReport
 }  // namespace
 
 int runMap(const std::vector<std::string>& argv) {
-  const CliArgs args(argv,
-                     {"model", "input", "classes", "widths", "macro", "rows", "cols", "active-wl",
-                      "cell-bits", "weight-bits", "input-bits", "dac-bits", "adc-bits", "adcs",
-                      "macros-on-chip", "bus-bits", "row-split", "slice-combine", "packing"},
-                     {"json"});
+  std::set<std::string> values = {"model", "input", "classes", "widths"};
+  values.insert(kMacroOptions.begin(), kMacroOptions.end());
+  const CliArgs args(argv, values, {"json"});
   const NetworkSpec spec = networkFrom(args);
   const MacroSpec macro = macroFrom(args);
   const NetworkShape net = buildNetworkShape(spec);

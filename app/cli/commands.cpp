@@ -9,6 +9,7 @@ const std::vector<Command>& commands() {
       {"map", "map a network onto CIM macros: tiles, utilization, cycles, energy", kMapUsage, &runMap},
       {"train", "train a float network and write an HDF5 checkpoint", kTrainUsage, &runTrain},
       {"eval", "evaluate a checkpoint on a test split", kEvalUsage, &runEval},
+      {"morph", "Stage 1: CIM-aware shrink, prune, expand and fine-tune a checkpoint", kMorphUsage, &runMorph},
   };
   return table;
 }

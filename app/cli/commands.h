@@ -25,5 +25,7 @@ int runTrain(const std::vector<std::string>& args);
 extern const char* const kTrainUsage;
 int runEval(const std::vector<std::string>& args);
 extern const char* const kEvalUsage;
+int runMorph(const std::vector<std::string>& args);
+extern const char* const kMorphUsage;
 
 }  // namespace cimscope::cli

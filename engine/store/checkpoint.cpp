@@ -81,6 +81,11 @@ std::string utcTimestamp() {
 }
 
 void writeCheckpoint(const std::string& path, const CheckpointData& data) {
+  writeCheckpoint(path, data, nullptr);
+}
+
+void writeCheckpoint(const std::string& path, const CheckpointData& data,
+                     const std::function<void(H5File&)>& extra) {
   for (const auto& t : data.tensors) {
     std::size_t n = 1;
     for (auto d : t.shape) n *= static_cast<std::size_t>(d);
@@ -110,6 +115,7 @@ void writeCheckpoint(const std::string& path, const CheckpointData& data) {
       // Names as the network knows them, in module order (group names alone lose the order).
       f.setAttribute("/weights", "names", order.dump());
       writeCurve(f, data.curve);
+      if (extra) extra(f);
       f.flush();
     }
     std::error_code ec;

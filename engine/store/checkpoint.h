@@ -1,10 +1,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 namespace cimscope {
+
+class H5File;
 
 // One parameter or buffer of a network, by its module path ("layer1.0.conv1.weight").
 struct NamedArray {
@@ -43,6 +46,12 @@ struct CheckpointData {
 // Writes to PATH.tmp-<pid> and renames it over PATH, so a crash never leaves half a checkpoint
 // and an older checkpoint at PATH survives until the new one is complete.
 void writeCheckpoint(const std::string& path, const CheckpointData& data);
+
+// The same, and `extra` writes further groups (e.g. Stage 1's /morph) into the temporary file
+// before it is renamed into place, so the extra groups are as atomic as the checkpoint itself.
+// readCheckpoint() ignores groups it does not know.
+void writeCheckpoint(const std::string& path, const CheckpointData& data,
+                     const std::function<void(H5File&)>& extra);
 
 // Throws StoreError naming the file and the problem: not HDF5 / truncated, not a cimscope
 // checkpoint, newer format, missing or malformed members.
