@@ -1,8 +1,10 @@
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "engine/nn/network_model.h"
+#include "engine/nn/quant_config.h"
 #include "engine/nn/spec/network_spec.h"
 #include "engine/store/checkpoint.h"
 
@@ -12,11 +14,15 @@ namespace cimscope {
 struct LoadedModel {
   NetworkModel model{nullptr};
   NetworkSpec spec;
-  CheckpointData file;  // everything else the file holds (tensors included)
+  CheckpointData file;              // everything else the file holds (tensors included)
+  std::optional<QuantConfig> quant;  // a Stage 2 checkpoint's quantization (training_config)
 };
 
-// Reads a checkpoint and builds its network. StoreError names the file and the problem: not
-// ours, truncated, bad spec JSON, a tensor missing or of another shape than the spec gives.
+// Reads a checkpoint and builds its network. A checkpoint whose training_config holds
+// "quantization" (docs/hdf5-schema.md "Stage 2") comes back configured, with its steps and in
+// its recorded mode, so evaluating it runs the fake-quantized forward. StoreError names the
+// file and the problem: not ours, truncated, bad spec JSON, a tensor missing or of another
+// shape than the spec gives.
 LoadedModel loadModel(const std::string& path);
 
 // Writes `model` with `spec` as a checkpoint (atomically; docs/hdf5-schema.md).
@@ -24,5 +30,9 @@ LoadedModel loadModel(const std::string& path);
 void saveModel(const std::string& path, NetworkModelImpl& model, const NetworkSpec& spec,
                const std::string& stage, const std::string& training_config_json,
                const TrainingCurve& curve, std::int64_t epochs_completed);
+
+// The quantization recorded in a checkpoint's training_config JSON text, if any.
+std::optional<QuantConfig> quantConfigFromTrainingConfig(const std::string& training_config_json,
+                                                         const std::string& source);
 
 }  // namespace cimscope

@@ -113,6 +113,10 @@ NetworkModelImpl::NetworkModelImpl(const NetworkShape& shape) : shape_(shape) {
 }
 
 torch::Tensor NetworkModelImpl::forward(const torch::Tensor& input) {
+  return forward(input, LayerFn());
+}
+
+torch::Tensor NetworkModelImpl::forward(const torch::Tensor& input, const LayerFn& layer_fn) {
   std::vector<torch::Tensor> kept(shape_.ops.size() + 1);
   if (keep_output_[0]) kept[0] = input;
   torch::Tensor x = input;
@@ -120,8 +124,14 @@ torch::Tensor NetworkModelImpl::forward(const torch::Tensor& input) {
     const NetworkOp& op = shape_.ops[i];
     switch (op.kind) {
       case OpKind::kConv:
+        x = layer_fn ? layer_fn(op.layer, x) : layers_[op.layer]->forward(x);
+        if (channels_last_ && x.dim() == 4 &&
+            !x.is_contiguous(at::MemoryFormat::ChannelsLast)) {
+          x = x.contiguous(at::MemoryFormat::ChannelsLast);
+        }
+        break;
       case OpKind::kLinear:
-        x = layers_[op.layer]->forward(x);
+        x = layer_fn ? layer_fn(op.layer, x) : layers_[op.layer]->forward(x);
         break;
       case OpKind::kBatchNorm:
         x = bn_modules_[i].forward(x);

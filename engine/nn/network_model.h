@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -20,6 +21,11 @@ class NetworkModelImpl : public torch::nn::Module {
   explicit NetworkModelImpl(const NetworkShape& shape);
 
   torch::Tensor forward(const torch::Tensor& x);
+  // The same walk over the ops with weight layer i computed by layer_fn(i, input) instead of
+  // the layer itself (the macro simulator runs its own arithmetic through the network's BN,
+  // pooling and shortcuts this way).
+  using LayerFn = std::function<torch::Tensor(int layer, const torch::Tensor& x)>;
+  torch::Tensor forward(const torch::Tensor& x, const LayerFn& layer_fn);
 
   const NetworkShape& shape() const { return shape_; }
   // Weight layers in NetworkShape::layers order.
@@ -30,6 +36,10 @@ class NetworkModelImpl : public torch::nn::Module {
   torch::Tensor bnWeight(int layer) const;
 
   void setMode(LayerMode mode);
+  // NHWC activations after every conv (DESIGN.md section 7: oneDNN is faster so, and a
+  // 1-channel input does not propagate channels-last by itself). Default off.
+  void setChannelsLast(bool on) { channels_last_ = on; }
+  bool channelsLast() const { return channels_last_; }
 
   // Every parameter and buffer as plain arrays (for checkpoints), in module order.
   std::vector<NamedArray> stateArrays() const;
@@ -47,6 +57,7 @@ class NetworkModelImpl : public torch::nn::Module {
   std::vector<torch::Tensor*> bn_weight_of_layer_;      // gamma per weight layer
   std::vector<char> keep_output_;                       // ops whose output a shortcut reads
   std::map<std::string, std::shared_ptr<torch::nn::Module>> containers_;
+  bool channels_last_ = false;
 };
 TORCH_MODULE(NetworkModel);
 

@@ -1,0 +1,272 @@
+#include "engine/nn/lsq_quantizer.h"
+
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "engine/cim/adc_function.h"
+
+namespace cimscope {
+
+namespace {
+
+using torch::autograd::AutogradContext;
+using torch::autograd::variable_list;
+
+constexpr std::int64_t kGrain = 16384;
+
+// Where the channel index of element i (in memory order) comes from: c = (i / stride) % size.
+// Valid for any non-overlapping dense tensor; (stride 1, size 1) means one shared step.
+struct ChannelOf {
+  std::int64_t stride = 1;
+  std::int64_t size = 1;
+  std::int64_t operator()(std::int64_t i) const { return size == 1 ? 0 : (i / stride) % size; }
+};
+
+// v in its own suggested memory format, dense.
+torch::Tensor dense(const torch::Tensor& v) {
+  torch::Tensor t = v.to(torch::kFloat32);
+  return t.is_non_overlapping_and_dense() ? t : t.contiguous(t.suggest_memory_format());
+}
+
+ChannelOf channelOf(const torch::Tensor& v, const torch::Tensor& step, std::int64_t dim) {
+  if (step.numel() == 1) return {};
+  if (dim < 0) dim += v.dim();
+  TORCH_CHECK(dim >= 0 && dim < v.dim() && v.size(dim) == step.numel(), "lsqCode: ",
+              step.numel(), " steps for ", v.sizes(), " along dim ", dim);
+  return {v.stride(dim), v.size(dim)};
+}
+
+void codeKernel(const float* v, float* out, std::int64_t n, const float* step, ChannelOf ch,
+                float lo, float hi, bool accumulate) {
+  at::parallel_for(0, n, kGrain, [&](std::int64_t b, std::int64_t e) {
+    if (ch.size == 1) {
+      const float s = step[0];
+      if (accumulate) {
+        for (std::int64_t i = b; i < e; ++i) out[i] += quantCode(v[i], s, lo, hi);
+      } else {
+        for (std::int64_t i = b; i < e; ++i) out[i] = quantCode(v[i], s, lo, hi);
+      }
+    } else {
+      for (std::int64_t i = b; i < e; ++i) {
+        const float c = quantCode(v[i], step[ch(i)], lo, hi);
+        out[i] = accumulate ? out[i] + c : c;
+      }
+    }
+  });
+}
+
+// grad_v[i] = g[i] / s inside (lo, hi); grad_s[c] += g[i] * (-v[i] / s^2) inside.
+// Chunks accumulate the step gradient in double, summed in chunk order (deterministic).
+void codeBackwardKernel(const float* g, const float* v, float* gv, std::int64_t n,
+                        const float* step, ChannelOf ch, float lo, float hi,
+                        std::vector<double>& gs_total) {
+  const std::int64_t nsteps = ch.size;
+  const std::int64_t chunks = std::max<std::int64_t>(1, std::min<std::int64_t>(
+                                                            (n + kGrain - 1) / kGrain, 64));
+  const std::int64_t per = (n + chunks - 1) / chunks;
+  std::vector<double> acc(static_cast<std::size_t>(chunks * nsteps), 0.0);
+  at::parallel_for(0, chunks, 1, [&](std::int64_t cb, std::int64_t ce) {
+    for (std::int64_t k = cb; k < ce; ++k) {
+      double* a = acc.data() + k * nsteps;
+      const std::int64_t b = k * per, e = std::min(n, b + per);
+      if (nsteps == 1) {
+        const float s = step[0], inv = 1.0f / s;
+        double sum = 0;
+        for (std::int64_t i = b; i < e; ++i) {
+          const float t = v[i] / s;
+          const bool inside = t > lo && t < hi;
+          gv[i] = inside ? g[i] * inv : 0.0f;
+          sum += inside ? static_cast<double>(g[i]) * static_cast<double>(-t * inv) : 0.0;
+        }
+        a[0] += sum;
+      } else {
+        for (std::int64_t i = b; i < e; ++i) {
+          const std::int64_t c = ch(i);
+          const float s = step[c];
+          const float t = v[i] / s;
+          const bool inside = t > lo && t < hi;
+          gv[i] = inside ? g[i] / s : 0.0f;
+          if (inside) a[c] += static_cast<double>(g[i]) * static_cast<double>(-t / s);
+        }
+      }
+    }
+  });
+  for (std::int64_t k = 0; k < chunks; ++k) {
+    for (std::int64_t c = 0; c < nsteps; ++c) gs_total[c] += acc[k * nsteps + c];
+  }
+}
+
+torch::Tensor stepGradTensor(const std::vector<double>& gs, const torch::Tensor& step) {
+  torch::Tensor out = torch::empty(step.sizes(), step.options().dtype(torch::kFloat32));
+  float* p = out.data_ptr<float>();
+  for (std::size_t c = 0; c < gs.size(); ++c) p[c] = static_cast<float>(gs[c]);
+  return out.to(step.scalar_type());
+}
+
+struct LsqCodeFn : torch::autograd::Function<LsqCodeFn> {
+  static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& v,
+                               const torch::Tensor& step, double lo, double hi,
+                               std::int64_t dim) {
+    torch::Tensor vd = dense(v);
+    torch::Tensor sd = step.detach().to(torch::kFloat32).contiguous();
+    torch::Tensor out = torch::empty_like(vd);
+    const ChannelOf ch = channelOf(vd, sd, dim);
+    codeKernel(vd.data_ptr<float>(), out.data_ptr<float>(), vd.numel(), sd.data_ptr<float>(), ch,
+               static_cast<float>(lo), static_cast<float>(hi), false);
+    ctx->save_for_backward({vd, step});
+    ctx->saved_data["lo"] = lo;
+    ctx->saved_data["hi"] = hi;
+    ctx->saved_data["dim"] = dim;
+    return out;
+  }
+
+  static variable_list backward(AutogradContext* ctx, variable_list grads) {
+    auto saved = ctx->get_saved_variables();
+    const torch::Tensor& vd = saved[0];
+    const torch::Tensor& step = saved[1];
+    torch::Tensor sd = step.detach().to(torch::kFloat32).contiguous();
+    const double lo = ctx->saved_data["lo"].toDouble(), hi = ctx->saved_data["hi"].toDouble();
+    const std::int64_t dim = ctx->saved_data["dim"].toInt();
+    // The incoming gradient must walk memory in the same order as v.
+    torch::Tensor g = grads[0].to(torch::kFloat32).contiguous(vd.suggest_memory_format());
+    if (g.strides() != vd.strides()) g = torch::empty_like(vd).copy_(grads[0]);
+    torch::Tensor gv = torch::empty_like(vd);
+    const ChannelOf ch = channelOf(vd, sd, dim);
+    std::vector<double> gs(static_cast<std::size_t>(ch.size), 0.0);
+    codeBackwardKernel(g.data_ptr<float>(), vd.data_ptr<float>(), gv.data_ptr<float>(),
+                       vd.numel(), sd.data_ptr<float>(), ch, static_cast<float>(lo),
+                       static_cast<float>(hi), gs);
+    return {gv, step.requires_grad() ? stepGradTensor(gs, step) : torch::Tensor(),
+            torch::Tensor(), torch::Tensor(), torch::Tensor()};
+  }
+};
+
+struct AdcCodeSumFn : torch::autograd::Function<AdcCodeSumFn> {
+  static torch::Tensor forward(AutogradContext* ctx, torch::TensorList psums,
+                               const torch::Tensor& step, double lo, double hi,
+                               std::int64_t dim) {
+    TORCH_CHECK(!psums.empty(), "adcCodeSum: no partial sums");
+    torch::Tensor sd = step.detach().to(torch::kFloat32).contiguous();
+    std::vector<torch::Tensor> saved;
+    torch::Tensor first = dense(psums[0]);
+    torch::Tensor out = torch::empty_like(first);
+    for (std::size_t k = 0; k < psums.size(); ++k) {
+      torch::Tensor p = k == 0 ? first : dense(psums[k]);
+      if (p.strides() != first.strides()) p = torch::empty_like(first).copy_(p);
+      const ChannelOf ch = channelOf(p, sd, dim);
+      codeKernel(p.data_ptr<float>(), out.data_ptr<float>(), p.numel(), sd.data_ptr<float>(), ch,
+                 static_cast<float>(lo), static_cast<float>(hi), k > 0);
+      saved.push_back(p);
+    }
+    saved.push_back(step);
+    ctx->save_for_backward(saved);
+    ctx->saved_data["lo"] = lo;
+    ctx->saved_data["hi"] = hi;
+    ctx->saved_data["dim"] = dim;
+    return out;
+  }
+
+  static variable_list backward(AutogradContext* ctx, variable_list grads) {
+    auto saved = ctx->get_saved_variables();
+    const torch::Tensor step = saved.back();
+    saved.pop_back();
+    torch::Tensor sd = step.detach().to(torch::kFloat32).contiguous();
+    const double lo = ctx->saved_data["lo"].toDouble(), hi = ctx->saved_data["hi"].toDouble();
+    const std::int64_t dim = ctx->saved_data["dim"].toInt();
+    torch::Tensor g = grads[0].to(torch::kFloat32).contiguous(saved[0].suggest_memory_format());
+    if (g.strides() != saved[0].strides()) g = torch::empty_like(saved[0]).copy_(grads[0]);
+    const ChannelOf ch = channelOf(saved[0], sd, dim);
+    std::vector<double> gs(static_cast<std::size_t>(ch.size), 0.0);
+    variable_list out;
+    for (const auto& p : saved) {
+      torch::Tensor gp = torch::empty_like(p);
+      codeBackwardKernel(g.data_ptr<float>(), p.data_ptr<float>(), gp.data_ptr<float>(),
+                         p.numel(), sd.data_ptr<float>(), ch, static_cast<float>(lo),
+                         static_cast<float>(hi), gs);
+      out.push_back(gp);
+    }
+    out.push_back(step.requires_grad() ? stepGradTensor(gs, step) : torch::Tensor());
+    out.push_back(torch::Tensor());
+    out.push_back(torch::Tensor());
+    out.push_back(torch::Tensor());
+    return out;
+  }
+};
+
+// Identity forward (bit-exact, unlike (s - s*g).detach() + s*g), gradient times g.
+struct GradScaleFn : torch::autograd::Function<GradScaleFn> {
+  static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& s, double g) {
+    ctx->saved_data["g"] = g;
+    return s.clone();
+  }
+  static variable_list backward(AutogradContext* ctx, variable_list grads) {
+    return {grads[0] * ctx->saved_data["g"].toDouble(), torch::Tensor()};
+  }
+};
+
+}  // namespace
+
+torch::Tensor gradScale(const torch::Tensor& step, double g) {
+  return GradScaleFn::apply(step, g);
+}
+
+torch::Tensor lsqCode(const torch::Tensor& v, const torch::Tensor& step, double lo, double hi,
+                      std::int64_t channel_dim) {
+  return LsqCodeFn::apply(v, step, lo, hi, channel_dim);
+}
+
+torch::Tensor adcCodeSum(const std::vector<torch::Tensor>& psums, const torch::Tensor& step,
+                         double lo, double hi, std::int64_t channel_dim) {
+  if (psums.size() == 1) return lsqCode(psums[0], step, lo, hi, channel_dim);
+  return AdcCodeSumFn::apply(torch::TensorList(psums), step, lo, hi, channel_dim);
+}
+
+torch::Tensor lsqQuantize(const torch::Tensor& v, const torch::Tensor& step, double lo, double hi,
+                          double g, std::int64_t channel_dim) {
+  torch::Tensor s = gradScale(step, g);
+  torch::Tensor code = lsqCode(v, s, lo, hi, channel_dim);
+  if (step.numel() == 1) return code * s.reshape({});
+  std::vector<std::int64_t> shape(static_cast<std::size_t>(v.dim()), 1);
+  shape[static_cast<std::size_t>(channel_dim < 0 ? channel_dim + v.dim() : channel_dim)] =
+      step.numel();
+  return code * s.reshape(shape);
+}
+
+torch::Tensor lsqInitialStep(const torch::Tensor& v, int hi, bool per_channel,
+                             std::int64_t channel_dim) {
+  torch::NoGradGuard guard;
+  torch::Tensor a = v.detach().abs().to(torch::kFloat32);
+  torch::Tensor mean;
+  if (per_channel) {
+    mean = a.transpose(0, channel_dim).reshape({a.size(channel_dim), -1}).mean(1);
+  } else {
+    mean = a.mean().reshape({1});
+  }
+  return (mean * (2.0 / std::sqrt(static_cast<double>(hi)))).clamp_min(1e-8);
+}
+
+double mseCalibratedStep(const torch::Tensor& v, int lo, int hi) {
+  torch::NoGradGuard guard;
+  torch::Tensor f = v.detach().to(torch::kFloat32).flatten();
+  // A calibration sample is enough; more only costs time.
+  if (f.numel() > (1 << 20)) f = f.slice(0, 0, f.numel(), f.numel() / (1 << 20) + 1);
+  const double vmax = f.abs().max().item<double>();
+  const double range = std::max(std::abs(static_cast<double>(lo)), static_cast<double>(hi));
+  if (vmax <= hi && -vmax >= lo) return 1.0;
+  if (vmax <= 0) return 1.0;
+  double best_step = vmax / range, best_err = INFINITY;
+  for (int k = 1; k <= 100; ++k) {
+    const double s = std::max(1.0, vmax / range * k / 100.0);
+    torch::Tensor q = (f / s).clamp(lo, hi).round() * s;
+    const double err = (q - f).pow(2).mean().item<double>();
+    if (err < best_err) {
+      best_err = err;
+      best_step = s;
+    }
+  }
+  return best_step;
+}
+
+}  // namespace cimscope
