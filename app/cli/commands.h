@@ -27,5 +27,11 @@ int runEval(const std::vector<std::string>& args);
 extern const char* const kEvalUsage;
 int runMorph(const std::vector<std::string>& args);
 extern const char* const kMorphUsage;
+int runSweep(const std::vector<std::string>& args);
+extern const char* const kSweepUsage;
+int runConfig(const std::vector<std::string>& args);
+extern const char* const kConfigUsage;
+int runExport(const std::vector<std::string>& args);
+extern const char* const kExportUsage;
 
 }  // namespace cimscope::cli
