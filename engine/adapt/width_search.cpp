@@ -471,53 +471,83 @@ WidthSearchResult searchWidths(const NetworkShape& shape, const MacroSpec& macro
   };
 
   const bool packed = macro.packing == Packing::kPacked;
-  // Packed tiles never need more macros than dedicated ones, so a tile budget of `budget` is
-  // always feasible for packing too.
+  std::int64_t min_tiles = 0;
+  widthObjective(shape, macro, config.min_width, config.layer_weight, &min_tiles);
   std::vector<int> idx;
   double value = 0;
   std::int64_t tiles = 0;
   const std::int64_t first = std::min(config.budget, max_tiles);
   ++r.dp_runs;
   r.assignments += per_run;
-  if (!solver.solve(first, &idx, &value, &tiles)) {
-    r.feasible = false;
-    finish(config.min_width, first);
-    r.method = "infeasible: the minimum widths need " + std::to_string(r.tiles) + " tiles";
+  const bool dp_ok = solver.solve(first, &idx, &value, &tiles);
+  if (!packed) {
+    if (!dp_ok) {
+      r.feasible = false;
+      finish(config.min_width, first);
+      r.method = "infeasible: the minimum widths need " + std::to_string(r.tiles) + " tiles";
+      return r;
+    }
+    r.feasible = true;
+    r.exact = true;
+    finish(toWidths(idx), first);
+    r.method = "separator enumeration (" + std::to_string(r.separator.size()) +
+               " groups) + DP over tiles <= " + std::to_string(first);
     return r;
   }
-  r.feasible = true;
-  finish(toWidths(idx), first);
-  r.exact = !packed;
-  r.method = "separator enumeration (" + std::to_string(r.separator.size()) +
-             " groups) + DP over tiles <= " + std::to_string(first);
-  if (!packed) return r;
 
-  // Packed: larger tile budgets may still pack into `budget` macros. Scan them and keep the best
-  // solution that meets the budget (J only grows with the tile budget, so the first one is the
-  // dedicated optimum and the result is never worse than it).
+  // Packed: packing never needs more macros than there are tiles, so the DP optimum at tile
+  // budget `budget` (when there is one) meets the budget. Larger tile budgets may still pack into
+  // `budget` macros: scan them and keep the best solution whose real packed mapping fits (J only
+  // grows with the tile budget, so the result is never worse than the dedicated optimum). When
+  // even the minimum widths need more tiles than `budget`, the scan starts at their tile count.
+  r.exact = false;
+  double best = -1;
+  if (dp_ok) {
+    r.feasible = true;
+    finish(toWidths(idx), first);
+    best = r.objective;
+  } else if (mapNetwork(shapeWithWidths(shape, config.min_width), macro).total.macros <=
+             config.budget) {
+    r.feasible = true;  // the lower bounds themselves pack into the budget
+    finish(config.min_width, min_tiles);
+    best = r.objective;
+  }
   const std::int64_t step = std::max<std::int64_t>(1, config.budget / 32);
+  const std::int64_t start = dp_ok ? first + step : std::max(first + 1, min_tiles);
+  const std::int64_t stop = std::min(max_tiles, start + 4 * config.budget);
   int misses = 0;
-  for (std::int64_t tb = first + step; tb <= std::min(max_tiles, 4 * config.budget); tb += step) {
+  std::int64_t last = first;
+  for (std::int64_t tb = start; tb <= stop; tb += step) {
     std::vector<int> idx2;
     double v2 = 0;
     std::int64_t t2 = 0;
     ++r.dp_runs;
     r.assignments += per_run;
+    last = tb;
     if (!solver.solve(tb, &idx2, &v2, &t2)) continue;
     const std::vector<int> w2 = toWidths(idx2);
     const MappingReport rep = mapNetwork(shapeWithWidths(shape, w2), macro);
     if (rep.total.macros <= config.budget) {
       misses = 0;
-      if (v2 > r.objective) finish(w2, tb);
+      if (v2 > best) {
+        best = v2;
+        r.feasible = true;
+        finish(w2, tb);
+      }
     } else if (++misses >= 8) {
       break;
     }
   }
-  r.method = "packed: tile-budget scan " + std::to_string(first) + ".." +
-             std::to_string(first + step * (r.dp_runs - 1)) + " step " + std::to_string(step) +
-             " (" + std::to_string(r.dp_runs) + " exact DP runs, separator " +
-             std::to_string(r.separator.size()) + " groups), best at tile budget " +
-             std::to_string(r.tile_budget);
+  if (!r.feasible) {
+    finish(config.min_width, first);
+    r.method = "infeasible: no scanned tile budget packs into " + std::to_string(config.budget) +
+               " macros (minimum widths: " + std::to_string(r.macros) + " macros)";
+    return r;
+  }
+  r.method = "packed: tile-budget scan " + std::to_string(first) + ".." + std::to_string(last) +
+             " step " + std::to_string(step) + " (" + std::to_string(r.dp_runs) +
+             " exact DP runs, separator " + std::to_string(r.separator.size()) +
+             " groups), best at tile budget " + std::to_string(r.tile_budget);
   return r;
 }
 

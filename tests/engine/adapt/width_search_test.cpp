@@ -151,6 +151,28 @@ TEST(WidthSearch, PackedMeetsTheBudgetAndIsNoWorseThanDedicated) {
   }
 }
 
+// Packed macros can be fewer than the minimum widths' tiles: the scan must still find widths.
+TEST(WidthSearch, PackedBudgetBelowTheMinimumTileCountIsStillFeasible) {
+  const NetworkShape s = shapeOf("resnet20");
+  MacroSpec m;
+  m.packing = Packing::kPacked;
+  WidthSearchConfig c;
+  NetworkSpec lo;
+  lo.model = "resnet20";
+  for (const auto& g : s.width_groups) {
+    c.min_width.push_back(std::max(1, g.width / 2));
+    c.max_width.push_back(g.width);
+    lo.widths.push_back(c.min_width.back());
+  }
+  const MappingReport at_min = mapNetwork(lo, m);
+  ASSERT_LT(at_min.total.macros, at_min.total.tiles);
+  c.budget = at_min.total.macros;
+  const WidthSearchResult r = searchWidths(s, m, c);
+  ASSERT_TRUE(r.feasible) << r.method;
+  EXPECT_LE(r.macros, c.budget);
+  EXPECT_GT(r.tiles, c.budget);
+}
+
 TEST(WidthSearch, RejectsBadConfigs) {
   const NetworkShape s = shapeOf("lenet5");
   WidthSearchConfig c;
