@@ -5,9 +5,10 @@
 
 namespace cimscope {
 
-EngineHost::EngineHost(QObject* parent) : QObject(parent), worker_(new EngineWorker) {
+EngineHost::EngineHost(const QString& thread_name, QObject* parent)
+    : QObject(parent), worker_(new EngineWorker) {
   registerUiMetaTypes();
-  thread_.setObjectName("cimscope-engine");
+  thread_.setObjectName(thread_name);
   worker_->moveToThread(&thread_);
   connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
   thread_.start();

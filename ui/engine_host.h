@@ -13,7 +13,8 @@ class EngineHost : public QObject {
   Q_OBJECT
 
  public:
-  explicit EngineHost(QObject* parent = nullptr);
+  explicit EngineHost(const QString& thread_name = QStringLiteral("cimscope-engine"),
+                      QObject* parent = nullptr);
   ~EngineHost() override;
 
   EngineWorker* worker() const { return worker_; }

@@ -1,9 +1,22 @@
 #include "ui/engine_worker.h"
 
+#include <QElapsedTimer>
 #include <exception>
+#include <fstream>
+#include <functional>
+#include <nlohmann/json.hpp>
 
+#include "engine/adapt/trainer.h"
+#include "engine/cim/macro_preset_catalog.h"
+#include "engine/cim/macro_spec_json.h"
+#include "engine/cim/mapping_report_json.h"
+#include "engine/cim/network_mapper.h"
+#include "engine/common/errors.h"
 #include "engine/data/dataset.h"
 #include "engine/data/dataset_catalog.h"
+#include "engine/nn/spec/network_templates.h"
+#include "engine/store/checkpoint.h"
+#include "engine/store/spec_json.h"
 
 namespace cimscope {
 
@@ -33,6 +46,57 @@ QImage toImage(const ImageSet& set, std::size_t index) {
   }
   return img;
 }
+
+// Forwards a training loop's hooks as throttled signals and stops on the job's token.
+class JobTrainObserver : public TrainObserver {
+ public:
+  JobTrainObserver(int job_id, const std::atomic<bool>& cancel,
+                   std::function<void(const JobProgress&)> progress,
+                   std::function<void(const QString&)> log)
+      : job_id_(job_id), cancel_(cancel), progress_(std::move(progress)), log_(std::move(log)) {
+    since_.start();
+  }
+
+  bool onBatch(const TrainProgress& p) override {
+    const bool last = p.batch == p.batches;
+    if (last || !sent_ || since_.elapsed() >= EngineWorker::kProgressIntervalMs) {
+      sent_ = true;
+      since_.restart();
+      JobProgress out;
+      out.job_id = job_id_;
+      out.fraction = p.fraction;
+      out.stage = QObject::tr("epoch %1/%2").arg(p.epoch).arg(p.epochs);
+      out.message = QObject::tr("batch %1/%2, loss %3, train acc %4 %, %5 images/s")
+                        .arg(p.batch)
+                        .arg(p.batches)
+                        .arg(p.loss, 0, 'f', 4)
+                        .arg(100 * p.accuracy, 0, 'f', 1)
+                        .arg(p.images_per_second, 0, 'f', 0);
+      out.eta_seconds = p.eta_seconds;
+      progress_(out);
+    }
+    return !cancel_.load();
+  }
+
+  bool onEpochEnd(const EpochReport& r) override {
+    log_(QObject::tr("epoch %1: train loss %2 acc %3 %, test loss %4 acc %5 %, %6 s")
+             .arg(r.epoch)
+             .arg(r.train_loss, 0, 'f', 4)
+             .arg(100 * r.train_accuracy, 0, 'f', 2)
+             .arg(r.test_loss, 0, 'f', 4)
+             .arg(100 * r.test_accuracy, 0, 'f', 2)
+             .arg(r.seconds, 0, 'f', 1));
+    return !cancel_.load();
+  }
+
+ private:
+  int job_id_;
+  const std::atomic<bool>& cancel_;
+  std::function<void(const JobProgress&)> progress_;
+  std::function<void(const QString&)> log_;
+  QElapsedTimer since_;
+  bool sent_ = false;
+};
 
 }  // namespace
 
@@ -92,6 +156,126 @@ void EngineWorker::loadSamples(const SampleRequest& request) {
     Q_EMIT samplesLoaded(grid);
   } catch (const std::exception& e) {
     Q_EMIT failed(tr("Loading %1").arg(request.dataset), QString::fromStdString(e.what()));
+  }
+}
+
+void EngineWorker::trainBaseline(const BaselineTrainRequest& request) {
+  const int id = request.job_id;
+  static const std::atomic<bool> never{false};
+  const std::atomic<bool>& cancel = request.cancel ? *request.cancel : never;
+  try {
+    if (cancel.load()) {  // cancelled while queued
+      Q_EMIT jobFinished(JobOutcome{id, true, tr("cancelled before it started"), {}, -1});
+      return;
+    }
+    Q_EMIT jobStarted(id);
+    Q_EMIT jobProgress(JobProgress{id, 0, tr("loading data"),
+                                   QString::fromStdString(request.data.name), -1});
+    request.data.validate();
+    request.job.train.validate();
+    const Dataset data = loadDataset(request.data);
+    if (cancel.load()) {
+      Q_EMIT jobFinished(JobOutcome{id, true, tr("cancelled while loading data"), {}, -1});
+      return;
+    }
+    TrainJob job = request.job;
+    // The network follows the data set's sample shape and classes; the widths are the user's.
+    const NetworkSpec fitted = networkSpecFor(job.network.model, data);
+    job.network.in_channels = fitted.in_channels;
+    job.network.in_height = fitted.in_height;
+    job.network.in_width = fitted.in_width;
+    job.network.classes = fitted.classes;
+    job.dataset_name = data.name;
+    job.subset_train = request.data.subset_train;
+    job.subset_test = request.data.subset_test;
+    job.validate();
+    Q_EMIT jobLog(id, tr("training %1 on %2 (%3 train / %4 test samples), %5 epoch(s) -> %6")
+                          .arg(QString::fromStdString(job.network.model),
+                               QString::fromStdString(data.name))
+                          .arg(data.train.size())
+                          .arg(data.test.size())
+                          .arg(job.train.epochs)
+                          .arg(QString::fromStdString(job.out_checkpoint)));
+    JobTrainObserver observer(
+        id, cancel, [this](const JobProgress& p) { Q_EMIT jobProgress(p); },
+        [this, id](const QString& line) { Q_EMIT jobLog(id, line); });
+    const TrainResult r = trainNetwork(job, data, observer);
+    JobOutcome out;
+    out.job_id = id;
+    out.cancelled = r.status == TrainResult::Status::kCancelled;
+    out.checkpoint = r.epochs_completed > 0 ? QString::fromStdString(job.out_checkpoint) : QString();
+    out.test_accuracy = r.epochs_completed > 0 ? r.final_eval.accuracy : -1;
+    out.summary = (out.cancelled ? tr("cancelled after %1 epoch(s)") : tr("completed %1 epoch(s)"))
+                      .arg(r.epochs_completed);
+    if (r.epochs_completed > 0) {
+      out.summary += tr(": test accuracy %1 %, %2 s").arg(100 * r.final_eval.accuracy, 0, 'f', 2)
+                         .arg(r.seconds, 0, 'f', 1);
+    }
+    for (const auto& w : r.warnings) Q_EMIT jobLog(id, tr("warning: %1").arg(QString::fromStdString(w)));
+    Q_EMIT jobFinished(out);
+  } catch (const std::exception& e) {
+    Q_EMIT jobFailed(id, QString::fromStdString(e.what()));
+  }
+}
+
+void EngineWorker::openCheckpoint(const QString& path) {
+  try {
+    const std::string file = path.toStdString();
+    const CheckpointData data = readCheckpoint(file);
+    CheckpointSummary s;
+    s.path = path;
+    s.stage = QString::fromStdString(data.stage);
+    s.network = networkSpecFromJson(nlohmann::json::parse(data.network_spec_json),
+                                    file + " network_spec");
+    s.dataset = QString::fromStdString(checkpointDatasetName(file));
+    s.epochs = static_cast<int>(data.epochs_completed);
+    for (double a : data.curve.test_accuracy) s.test_accuracy_curve.push_back(a);
+    if (!s.test_accuracy_curve.isEmpty()) s.test_accuracy = s.test_accuracy_curve.back();
+    s.created = QString::fromStdString(data.created);
+    Q_EMIT checkpointOpened(s);
+  } catch (const std::exception& e) {
+    Q_EMIT failed(tr("Opening %1").arg(path), QString::fromStdString(e.what()));
+  }
+}
+
+void EngineWorker::exportMappingJson(const NetworkSpec& network, const MacroSpec& macro,
+                                     const QString& path) {
+  try {
+    const NetworkShape shape = buildNetworkShape(network);
+    const MappingReport report = mapNetwork(shape, macro);
+    const std::string file = path.toStdString();
+    std::ofstream out(file);
+    if (!out) throw StoreError("cannot write " + file);
+    out << mappingReportToJson(report, shape, macro).dump(2) << "\n";
+    if (!out.flush()) throw StoreError("writing " + file + " failed");
+    Q_EMIT fileWritten(path);
+  } catch (const std::exception& e) {
+    Q_EMIT failed(tr("Exporting the mapping"), QString::fromStdString(e.what()));
+  }
+}
+
+void EngineWorker::saveMacroSpec(const MacroSpec& macro, const QString& path) {
+  try {
+    writeMacroSpec(path.toStdString(), macro);
+    Q_EMIT fileWritten(path);
+  } catch (const std::exception& e) {
+    Q_EMIT failed(tr("Saving the macro"), QString::fromStdString(e.what()));
+  }
+}
+
+void EngineWorker::listMacroPresets() {
+  try {
+    Q_EMIT macroPresetsListed(cimscope::listMacroPresets());
+  } catch (const std::exception& e) {
+    Q_EMIT failed(tr("Listing macro presets"), QString::fromStdString(e.what()));
+  }
+}
+
+void EngineWorker::loadMacroFile(const QString& path) {
+  try {
+    Q_EMIT macroLoaded(readMacroSpec(path.toStdString()), path);
+  } catch (const std::exception& e) {
+    Q_EMIT failed(tr("Opening %1").arg(path), QString::fromStdString(e.what()));
   }
 }
 

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <memory>
 
+#include "engine/cim/macro_preset.h"
 #include "ui/ui_types.h"
 
 namespace cimscope {
@@ -13,8 +14,9 @@ struct Dataset;
 
 // Runs engine work on the engine thread (STYLE.md rule 11): a long-lived QThread owns this
 // object; jobs start by queued signal, results return as signals carrying plain structs, and
-// every slot catches std::exception and emits failed(). Cancellation is an atomic token set
-// straight from the GUI thread.
+// every slot catches std::exception and emits failed() / jobFailed(). Cancellation is an atomic
+// token set straight from the GUI thread: the worker-wide one (requestCancel) for browsing, a
+// per-job CancelToken for jobs.
 class EngineWorker : public QObject {
   Q_OBJECT
 
@@ -22,18 +24,43 @@ class EngineWorker : public QObject {
   explicit EngineWorker(QObject* parent = nullptr);
   ~EngineWorker() override;
 
-  // Called from any thread; the running job stops at its next check.
+  // Called from any thread; the running browse request stops at its next check.
   void requestCancel() { cancel_.store(true); }
+
+  // Minimum time between two progress signals of one job, ms (10 Hz, STYLE.md rule 12).
+  static constexpr int kProgressIntervalMs = 100;
 
  public Q_SLOTS:
   void listDatasets();
   void loadSamples(const cimscope::SampleRequest& request);
+
+  // Jobs: each ends with exactly one of jobFinished / jobFailed.
+  void trainBaseline(const cimscope::BaselineTrainRequest& request);
+
+  // Files (HDF5 is read on the engine thread only, DESIGN.md section 3).
+  void openCheckpoint(const QString& path);
+  void exportMappingJson(const cimscope::NetworkSpec& network, const cimscope::MacroSpec& macro,
+                         const QString& path);
+  void saveMacroSpec(const cimscope::MacroSpec& macro, const QString& path);
+  void listMacroPresets();
+  void loadMacroFile(const QString& path);
 
  Q_SIGNALS:
   void datasetsListed(const std::vector<cimscope::DatasetInfo>& datasets);
   void samplesLoaded(const cimscope::SampleGrid& grid);
   void failed(const QString& what, const QString& message);
   void status(const QString& message);
+
+  void jobStarted(int job_id);
+  void jobProgress(const cimscope::JobProgress& progress);
+  void jobLog(int job_id, const QString& line);
+  void jobFinished(const cimscope::JobOutcome& outcome);
+  void jobFailed(int job_id, const QString& message);
+
+  void checkpointOpened(const cimscope::CheckpointSummary& summary);
+  void fileWritten(const QString& path);
+  void macroPresetsListed(const std::vector<cimscope::MacroPreset>& presets);
+  void macroLoaded(const cimscope::MacroSpec& macro, const QString& path);
 
  private:
   std::atomic<bool> cancel_{false};

@@ -2,12 +2,20 @@
 
 #include <QImage>
 #include <QMetaType>
+#include <QPointF>
 #include <QString>
 #include <QStringList>
 #include <QVector>
+#include <atomic>
+#include <cstdint>
+#include <memory>
 #include <vector>
 
+#include "engine/adapt/trainer.h"
+#include "engine/cim/macro_preset.h"
+#include "engine/cim/macro_spec.h"
 #include "engine/data/dataset_catalog.h"
+#include "engine/nn/spec/network_spec.h"
 
 namespace cimscope {
 
@@ -31,6 +39,99 @@ struct SampleGrid {
   QString source;          // folder the data came from
 };
 
+// ---- Jobs -------------------------------------------------------------------------------------
+
+// A job's cancellation token: created by the GUI, set straight from the GUI thread (STYLE.md
+// rule 9), polled by the engine between batches. Shared so a queued job can be cancelled before
+// it starts.
+using CancelToken = std::shared_ptr<std::atomic<bool>>;
+
+// Which job a Run action starts. The ones without an engine call yet are disabled in the menu.
+enum class JobKind { kTrainBaseline, kStage1, kStage2, kAdcSweep, kFullPipeline, kSweep };
+QString jobKindTitle(JobKind kind);
+
+// Train a float baseline (engine/adapt/trainer.h trainNetwork).
+struct BaselineTrainRequest {
+  int job_id = 0;
+  CancelToken cancel;
+  TrainJob job;          // network, training config, output checkpoint
+  DatasetConfig data;    // what to load (subsets included)
+};
+
+// Where a job stands; the worker sends at most ~10 per second per job (STYLE.md rule 12).
+struct JobProgress {
+  int job_id = 0;
+  double fraction = 0;      // 0..1 of the whole job
+  QString stage;            // "loading data", "epoch 2/3", ...
+  QString message;          // one line: loss, accuracy, images/s
+  double eta_seconds = -1;  // < 0: unknown
+};
+
+// How a job ended (an exception ends it through EngineWorker::jobFailed instead).
+struct JobOutcome {
+  int job_id = 0;
+  bool cancelled = false;
+  QString summary;          // one line for the log
+  QString checkpoint;       // checkpoint written, "" if none
+  double test_accuracy = -1;  // 0..1, < 0 if not measured
+};
+
+// ---- Results shown in the tabs ----------------------------------------------------------------
+
+// What a checkpoint file holds that the summary needs (read on the engine thread).
+struct CheckpointSummary {
+  QString path;
+  QString stage;              // "float", "stage1", "stage2"
+  NetworkSpec network;        // the widths it was trained with
+  QString dataset;            // data set it was trained on, "" if not recorded
+  int epochs = 0;             // epochs completed
+  double test_accuracy = -1;  // 0..1 after the last epoch, < 0 if not recorded
+  QVector<double> test_accuracy_curve;  // per epoch, 0..1
+  QString created;            // ISO 8601
+};
+
+// Per-layer importance for the Layer importance tab. Filled by an adapter from Stage 1's result
+// (engine/adapt/importance*.h) once that exists.
+struct LayerImportanceRow {
+  QString layer;              // layer name
+  double importance = 0;      // sum of |gamma| over the layer's channels (or as the engine defines)
+  int macros = 0;             // tiles/macros the layer costs on the current macro
+  QVector<double> channels;   // per-channel |gamma| (optional; shown on selection)
+};
+struct ImportanceData {
+  QString source;             // "stage1 of run.h5", shown under the chart
+  QVector<LayerImportanceRow> layers;
+  bool isEmpty() const { return layers.isEmpty(); }
+};
+
+// One curve of the Accuracy-vs-ADC-bits tab: accuracy (0..1) at each ADC resolution.
+struct AdcCurve {
+  QString name;               // "Float", "W/A-quantized", "ADC-unaware", "ADC-aware"
+  QVector<QPointF> points;    // x: ADC bits, y: accuracy 0..1
+};
+struct AdcSweepData {
+  QString source;             // file the sweep came from
+  QVector<AdcCurve> curves;   // a flat reference (float, W/A) may be a single point: drawn as a line
+  bool isEmpty() const { return curves.isEmpty(); }
+};
+
+// One point of a design-space sweep (Sweep explorer tab).
+struct SweepPointRow {
+  QStringList parameter_values;  // one per SweepData::parameter_names, as text
+  MacroSpec macro;               // the design point's macro (loaded into the panel on selection)
+  double accuracy = -1;          // 0..1, < 0 if not evaluated
+  double latency_us = 0;
+  std::int64_t macros = 0;
+  double utilization = 0;        // 0..1
+  double energy_pj = 0;
+};
+struct SweepData {
+  QString source;
+  QStringList parameter_names;   // e.g. "rows", "cols", "adc_bits"
+  QVector<SweepPointRow> points;
+  bool isEmpty() const { return points.isEmpty(); }
+};
+
 // Registers every type that crosses threads in a queued signal. Call once before connecting.
 void registerUiMetaTypes();
 
@@ -43,3 +144,14 @@ void initUiResources();
 Q_DECLARE_METATYPE(cimscope::SampleRequest)
 Q_DECLARE_METATYPE(cimscope::SampleGrid)
 Q_DECLARE_METATYPE(std::vector<cimscope::DatasetInfo>)
+Q_DECLARE_METATYPE(cimscope::BaselineTrainRequest)
+Q_DECLARE_METATYPE(cimscope::JobProgress)
+Q_DECLARE_METATYPE(cimscope::JobOutcome)
+Q_DECLARE_METATYPE(cimscope::CheckpointSummary)
+Q_DECLARE_METATYPE(cimscope::ImportanceData)
+Q_DECLARE_METATYPE(cimscope::AdcSweepData)
+Q_DECLARE_METATYPE(cimscope::SweepData)
+Q_DECLARE_METATYPE(cimscope::MacroSpec)
+Q_DECLARE_METATYPE(std::vector<cimscope::MacroPreset>)
+Q_DECLARE_METATYPE(cimscope::SweepPointRow)
+Q_DECLARE_METATYPE(cimscope::NetworkSpec)

@@ -22,6 +22,14 @@ int main(int argc, char** argv) {
                                 "is shown, then exit.",
                                 "FILE");
   parser.addOption(screenshot);
+  QCommandLineOption tab("tab",
+                         "Show tab NAME at start: occupancy, summary, importance, adc, sweep or "
+                         "datasets.",
+                         "NAME");
+  parser.addOption(tab);
+  QCommandLineOption open("open", "Open FILE at start: a checkpoint (.h5) or a macro spec (.json).",
+                          "FILE");
+  parser.addOption(open);
   parser.process(app);
   if (parser.isSet(version)) {
     std::cout << cimscope::versionLine() << "\n";
@@ -29,6 +37,12 @@ int main(int argc, char** argv) {
   }
 
   cimscope::MainWindow window;
+  if (parser.isSet(tab) && !window.selectTab(parser.value(tab))) {
+    std::cerr << "cimscope: unknown tab '" << parser.value(tab).toStdString() << "' (expected "
+              << cimscope::MainWindow::tabNames().join(", ").toStdString() << ")\n";
+    return 2;
+  }
+  if (parser.isSet(open)) window.openFile(parser.value(open));
   window.show();
   if (parser.isSet(screenshot)) window.saveScreenshotWhenReady(parser.value(screenshot));
   return app.exec();

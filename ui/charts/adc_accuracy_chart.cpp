@@ -1,0 +1,113 @@
+#include "ui/charts/adc_accuracy_chart.h"
+
+#include <QChart>
+#include <QLineSeries>
+#include <QPen>
+#include <QValueAxis>
+#include <algorithm>
+
+namespace cimscope {
+
+QString AdcAccuracyChart::defaultEmptyText() {
+  return tr("No ADC sweep yet: run Stage 2 and an ADC sweep (Run > ADC sweep).\n\nThe chart "
+            "compares float, W/A-quantized, ADC-unaware and ADC-aware accuracy over ADC bits, "
+            "with the current ADC slider marked.");
+}
+
+AdcAccuracyChart::AdcAccuracyChart(QWidget* parent) : ChartFrame(defaultEmptyText(), parent) {
+  setObjectName("adcAccuracyChart");
+  chart()->setTitle(tr("Accuracy vs ADC resolution"));
+}
+
+void AdcAccuracyChart::clear() {
+  data_ = {};
+  chart()->removeAllSeries();
+  marker_ = nullptr;
+  showEmpty();
+}
+
+void AdcAccuracyChart::setData(const AdcSweepData& data) {
+  data_ = data;
+  QChart* c = chart();
+  c->removeAllSeries();
+  marker_ = nullptr;
+  for (QAbstractAxis* a : c->axes()) c->removeAxis(a);
+  if (data.isEmpty()) {
+    showEmpty();
+    return;
+  }
+  x_min_ = 1e9;
+  x_max_ = -1e9;
+  for (const auto& curve : data.curves) {
+    for (const QPointF& p : curve.points) {
+      x_min_ = std::min(x_min_, p.x());
+      x_max_ = std::max(x_max_, p.x());
+    }
+  }
+  if (x_min_ > x_max_) x_min_ = 1, x_max_ = 12;
+  x_min_ = std::min(x_min_, static_cast<double>(adc_bits_));
+  x_max_ = std::max(x_max_, static_cast<double>(adc_bits_));
+  auto* x = new QValueAxis;
+  x->setTitleText(tr("ADC resolution (bits)"));
+  x->setRange(x_min_ - 0.25, x_max_ + 0.25);
+  x->setTickType(QValueAxis::TicksDynamic);
+  x->setTickAnchor(0);
+  x->setTickInterval(1);
+  x->setLabelFormat("%d");
+  auto* y = new QValueAxis;
+  y->setTitleText(tr("Test accuracy (%)"));
+  y->setRange(0, 100);
+  y->setLabelFormat("%d");
+  c->addAxis(x, Qt::AlignBottom);
+  c->addAxis(y, Qt::AlignLeft);
+  for (const auto& curve : data.curves) {
+    auto* s = new QLineSeries;
+    s->setName(curve.name);
+    if (curve.points.size() == 1) {
+      // A reference that does not depend on the ADC (float, W/A only): a dashed level.
+      const double v = 100 * curve.points.front().y();
+      s->append(x_min_ - 0.25, v);
+      s->append(x_max_ + 0.25, v);
+      QPen pen = s->pen();
+      pen.setStyle(Qt::DashLine);
+      s->setPen(pen);
+    } else {
+      for (const QPointF& p : curve.points) s->append(p.x(), 100 * p.y());
+      s->setPointsVisible(true);
+    }
+    c->addSeries(s);
+    s->attachAxis(x);
+    s->attachAxis(y);
+  }
+  marker_ = new QLineSeries;
+  c->addSeries(marker_);
+  marker_->attachAxis(x);
+  marker_->attachAxis(y);
+  QPen pen(QColor(0xc6, 0x28, 0x28));
+  pen.setWidth(2);
+  pen.setStyle(Qt::DotLine);
+  marker_->setPen(pen);
+  updateMarker();
+  c->legend()->setAlignment(Qt::AlignBottom);
+  c->setTitle(tr("Accuracy vs ADC resolution \u2014 %1").arg(data.source));
+  showChart();
+}
+
+void AdcAccuracyChart::setCurrentAdcBits(int bits) {
+  adc_bits_ = bits;
+  if (!data_.isEmpty() && (bits < x_min_ || bits > x_max_)) {
+    setData(data_);  // widen the axis to include the marker
+    return;
+  }
+  updateMarker();
+}
+
+void AdcAccuracyChart::updateMarker() {
+  if (!marker_) return;
+  marker_->clear();
+  marker_->append(adc_bits_, 0);
+  marker_->append(adc_bits_, 100);
+  marker_->setName(tr("Current macro: %1-bit ADC").arg(adc_bits_));
+}
+
+}  // namespace cimscope

@@ -1,0 +1,78 @@
+#include "ui/explorer_model.h"
+
+#include <QElapsedTimer>
+#include <exception>
+
+#include "engine/cim/network_mapper.h"
+#include "engine/nn/spec/network_templates.h"
+
+namespace cimscope {
+
+ExplorerModel::ExplorerModel(QObject* parent) : QObject(parent) { remap(); }
+
+void ExplorerModel::setMacro(const MacroSpec& macro) {
+  macro_ = macro;
+  remap();
+}
+
+void ExplorerModel::setNetwork(const NetworkSpec& network) {
+  network_ = network;
+  remap();
+}
+
+void ExplorerModel::setBaselineCheckpoint(const CheckpointSummary& summary) {
+  checkpoint_ = summary;
+  Q_EMIT resultsChanged();
+}
+
+void ExplorerModel::clearBaselineCheckpoint() {
+  checkpoint_.reset();
+  Q_EMIT resultsChanged();
+}
+
+void ExplorerModel::setStage1Result(const NetworkSpec& network, double accuracy) {
+  stage1_network_ = network;
+  stage1_accuracy_ = accuracy;
+  remap();
+  Q_EMIT resultsChanged();
+}
+
+void ExplorerModel::setStage2Accuracy(double accuracy) {
+  stage2_accuracy_ = accuracy;
+  Q_EMIT resultsChanged();
+}
+
+void ExplorerModel::clearStageResults() {
+  stage1_network_.reset();
+  stage1_accuracy_.reset();
+  stage2_accuracy_.reset();
+  remap();
+  Q_EMIT resultsChanged();
+}
+
+void ExplorerModel::remap() {
+  // Bad input (a macro that cannot hold a kernel, a width out of range) is shown, not thrown:
+  // the views keep their last picture and say why.
+  QElapsedTimer timer;
+  timer.start();
+  try {
+    shape_ = buildNetworkShape(network_);
+    baseline_ = mapNetwork(shape_, macro_);
+    error_.clear();
+  } catch (const std::exception& e) {
+    error_ = QString::fromStdString(e.what());
+  }
+  map_us_ = timer.nsecsElapsed() / 1000.0;
+  stage1_error_.clear();
+  if (stage1_network_) {
+    try {
+      stage1_shape_ = buildNetworkShape(*stage1_network_);
+      stage1_ = mapNetwork(stage1_shape_, macro_);
+    } catch (const std::exception& e) {
+      stage1_error_ = QString::fromStdString(e.what());
+    }
+  }
+  Q_EMIT mappingChanged();
+}
+
+}  // namespace cimscope

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <QWidget>
+
+class QLabel;
+class QTableWidget;
+
+namespace cimscope {
+
+class ExplorerModel;
+struct MappingReport;
+
+// The Summary tab: baseline, Stage 1 and Stage 2 side by side (params, storage, compression,
+// macros, utilization, weight loading, latency, energy, accuracy) at the current macro. Columns
+// without a result say so instead of showing numbers.
+class SummaryPanel : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit SummaryPanel(ExplorerModel* model, QWidget* parent = nullptr);
+
+  // Row names, in order (the test and the PDF report use them).
+  static QStringList metricNames();
+  QString cell(const QString& metric, int column) const;  // column 0 baseline, 1 Stage 1, 2 Stage 2
+  QTableWidget* table() const { return table_; }
+
+ public Q_SLOTS:
+  void refresh();
+
+ private:
+  void fillColumn(int column, const MappingReport* mapping, const MappingReport& baseline,
+                  std::int64_t params, std::int64_t base_params, const QString& accuracy);
+  void setCell(int row, int column, const QString& text, const QString& tip = {});
+
+  ExplorerModel* model_;
+  QTableWidget* table_;
+  QLabel* note_;
+};
+
+}  // namespace cimscope
