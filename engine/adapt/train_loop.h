@@ -19,6 +19,10 @@ struct TrainHooks {
   std::function<void(NetworkModelImpl&)> after_step;
   // After every completed epoch, before the observer hears of it: write a checkpoint.
   std::function<void(NetworkModelImpl&, const TrainingCurve&, int epoch)> on_epoch_end;
+  // Resuming an interrupted run: the epochs already done (their curve), so training starts at
+  // epoch prior_curve.size() + 1 with the learning-rate schedule where it was. The optimizer's
+  // momentum starts afresh (it is not stored in checkpoints).
+  TrainingCurve prior_curve;
 };
 
 // Trains `model` in place on data.train, evaluating on data.test after every epoch. Same

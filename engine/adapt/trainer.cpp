@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <future>
 #include <nlohmann/json.hpp>
 
@@ -183,13 +184,17 @@ TrainResult trainModel(NetworkModelImpl& model, const Dataset& data, const Train
 
   TrainResult result;
   const auto run_start = Clock::now();
-  std::int64_t step = 0;
+  const int first_epoch = static_cast<int>(hooks.prior_curve.size()) + 1;
+  result.curve = hooks.prior_curve;
+  result.epochs_completed = first_epoch - 1;
+  std::int64_t step = steps_per_epoch * (first_epoch - 1);
+  const std::int64_t first_step = step;
   std::int64_t images_total = 0;
   double train_seconds = 0;
   const auto ce_options =
       torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(c.label_smoothing);
 
-  for (int epoch = 1; epoch <= c.epochs; ++epoch) {
+  for (int epoch = first_epoch; epoch <= c.epochs; ++epoch) {
     loader.setEpoch(epoch);
     const auto epoch_start = Clock::now();
     double loss_sum = 0, reg_sum = 0;
@@ -242,7 +247,8 @@ TrainResult trainModel(NetworkModelImpl& model, const Dataset& data, const Train
       p.images_per_second = es > 0 ? static_cast<double>(seen) / es : 0;
       p.fraction = static_cast<double>(step) / static_cast<double>(std::max<std::int64_t>(1, total_steps));
       const double elapsed = secondsSince(run_start);
-      p.eta_seconds = p.fraction > 0 ? elapsed * (1 - p.fraction) / p.fraction : 0;
+      const double done_here = static_cast<double>(step - first_step);
+      p.eta_seconds = done_here > 0 ? elapsed * static_cast<double>(total_steps - step) / done_here : 0;
       if (!observer.onBatch(p)) {
         if (next.valid()) next.wait();
         result.status = TrainResult::Status::kCancelled;
@@ -293,6 +299,33 @@ TrainResult trainModel(NetworkModelImpl& model, const Dataset& data, const Train
 }
 
 
+namespace {
+
+std::string trainingConfigJson(const TrainJob& job) {
+  return nlohmann::json{{"train", job.train.toJson()},
+                        {"dataset",
+                         {{"name", job.dataset_name},
+                          {"subset_train", job.subset_train},
+                          {"subset_test", job.subset_test}}}}
+      .dump();
+}
+
+}  // namespace
+
+int resumableEpochs(const TrainJob& job, const std::string& path) {
+  if (!std::filesystem::exists(path)) return -1;
+  try {
+    CheckpointData ck = readCheckpoint(path);
+    if (ck.stage != job.stage || ck.training_config_json != trainingConfigJson(job) ||
+        ck.network_spec_json != networkSpecToJson(job.network).dump()) {
+      return -1;
+    }
+    return static_cast<int>(ck.epochs_completed);
+  } catch (const Error&) {
+    return -1;
+  }
+}
+
 TrainResult trainNetwork(const TrainJob& job, const Dataset& data, TrainObserver& observer) {
   job.validate();
   checkNetworkMatchesData(job.network, data);
@@ -306,14 +339,13 @@ TrainResult trainNetwork(const TrainJob& job, const Dataset& data, TrainObserver
     }
     model = init.model;
   }
-  const std::string config_json =
-      nlohmann::json{{"train", job.train.toJson()},
-                     {"dataset",
-                      {{"name", job.dataset_name},
-                       {"subset_train", job.subset_train},
-                       {"subset_test", job.subset_test}}}}
-          .dump();
+  const std::string config_json = trainingConfigJson(job);
   TrainHooks hooks;
+  if (job.resume && !job.out_checkpoint.empty() && resumableEpochs(job, job.out_checkpoint) > 0) {
+    LoadedModel prior = loadModel(job.out_checkpoint);
+    model = prior.model;
+    hooks.prior_curve = prior.file.curve;
+  }
   if (!job.out_checkpoint.empty()) {
     hooks.on_epoch_end = [&](NetworkModelImpl& m, const TrainingCurve& curve, int epoch) {
       saveModel(job.out_checkpoint, m, job.network, job.stage, config_json, curve, epoch);

@@ -26,6 +26,9 @@ struct TrainJob {
   TrainConfig train;
   std::string init_checkpoint;   // start from these weights ("" = fresh, seeded init)
   std::string out_checkpoint;    // written atomically after every epoch ("" = none)
+  // With an out_checkpoint of this same job that stopped early (cancelled, killed), continue
+  // after its last completed epoch instead of starting over.
+  bool resume = false;
   std::string stage = "float";   // recorded in the checkpoint
   // What the data was, recorded in the checkpoint's training_config (docs/hdf5-schema.md).
   std::string dataset_name;
@@ -43,6 +46,10 @@ struct TrainResult {
   double images_per_second = 0;  // training throughput over the whole run
   std::vector<std::string> warnings;
 };
+
+// Whether `path` holds an unfinished run of `job` (same network, training and data): the epochs
+// it completed, or -1 when it is not resumable.
+int resumableEpochs(const TrainJob& job, const std::string& path);
 
 // Trains on `data` (train split; evaluates on its test split after every epoch). A non-finite
 // loss throws TrainingDiverged naming the epoch and batch; the last epoch's checkpoint, written
