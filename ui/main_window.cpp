@@ -506,7 +506,12 @@ void MainWindow::onFailed(const QString& what, const QString& message) {
   statusBar()->showMessage(tr("%1 failed: %2").arg(what, message));
   if (checkpoint_pending_ && what.startsWith(tr("Opening"))) {
     checkpoint_pending_ = false;
-    model_panel_->clearCheckpoint();
+    // Back to the checkpoint that was open before (or none): the user's state stays.
+    if (const auto& ck = model_->baselineCheckpoint()) {
+      model_panel_->showCheckpoint(*ck);
+    } else {
+      model_panel_->clearCheckpoint();
+    }
     QMessageBox::warning(this, tr("Cannot open file"), tr("%1:\n%2").arg(what, message));
     return;
   }

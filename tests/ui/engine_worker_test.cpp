@@ -1,0 +1,132 @@
+// A tiny training job on synthetic data runs through EngineWorker on its thread, streams
+// throttled progress, and can be cancelled while the GUI event loop keeps turning.
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <QtTest>
+
+#include "tests/ui/ui_test_main.h"
+#include "ui/engine_host.h"
+#include "ui/engine_worker.h"
+#include "ui/ui_types.h"
+
+using namespace cimscope;
+
+namespace {
+
+BaselineTrainRequest tinyJob(int id, const QString& out, std::int64_t train, int epochs) {
+  BaselineTrainRequest r;
+  r.job_id = id;
+  r.cancel = std::make_shared<std::atomic<bool>>(false);
+  r.data.name = "synthetic";
+  r.data.synthetic_train = train;
+  r.data.synthetic_test = 64;
+  r.job.network.model = "lenet5";
+  r.job.train.epochs = epochs;
+  r.job.train.batch_size = 32;
+  r.job.train.threads = 1;
+  r.job.out_checkpoint = out.toStdString();
+  return r;
+}
+
+}  // namespace
+
+class EngineWorkerTest : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void initTestCase() { QVERIFY(dir_.isValid()); }
+
+  void trainsStreamsProgressAndStaysResponsive() {
+    EngineHost host("test-jobs");
+    EngineWorker* w = host.worker();
+    QSignalSpy started(w, &EngineWorker::jobStarted);
+    QSignalSpy progress(w, &EngineWorker::jobProgress);
+    QSignalSpy finished(w, &EngineWorker::jobFinished);
+    QSignalSpy failed(w, &EngineWorker::jobFailed);
+    int ticks = 0;  // the GUI thread's event loop keeps turning while the job runs
+    QTimer tick;
+    connect(&tick, &QTimer::timeout, [&] { ++ticks; });
+    tick.start(10);
+    const QString out = dir_.filePath("tiny.h5");
+    QMetaObject::invokeMethod(w, "trainBaseline", Qt::QueuedConnection,
+                              Q_ARG(cimscope::BaselineTrainRequest, tinyJob(7, out, 512, 1)));
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() + failed.count() == 1, 120000);
+    QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed[0][1].toString()));
+    QCOMPARE(started.count(), 1);
+    QVERIFY(progress.count() >= 2);
+    double last = -1;
+    for (const auto& args : progress) {
+      const auto p = args[0].value<JobProgress>();
+      QCOMPARE(p.job_id, 7);
+      QVERIFY(p.fraction >= last - 1e-9);
+      last = p.fraction;
+    }
+    QCOMPARE(last, 1.0);
+    const auto o = finished[0][0].value<JobOutcome>();
+    QCOMPARE(o.job_id, 7);
+    QVERIFY(!o.cancelled);
+    QCOMPARE(o.checkpoint, out);
+    QVERIFY(o.test_accuracy >= 0 && o.test_accuracy <= 1);
+    QVERIFY(QFileInfo::exists(out));
+    QVERIFY2(ticks > 3, qPrintable(QString::number(ticks)));
+  }
+
+  void cancelStopsWithinASecond() {
+    EngineHost host("test-jobs");
+    EngineWorker* w = host.worker();
+    QSignalSpy progress(w, &EngineWorker::jobProgress);
+    QSignalSpy finished(w, &EngineWorker::jobFinished);
+    QSignalSpy failed(w, &EngineWorker::jobFailed);
+    BaselineTrainRequest r = tinyJob(8, dir_.filePath("long.h5"), 20000, 5);
+    QMetaObject::invokeMethod(w, "trainBaseline", Qt::QueuedConnection,
+                              Q_ARG(cimscope::BaselineTrainRequest, r));
+    // Wait until training batches stream (not only "loading data").
+    QTRY_VERIFY_WITH_TIMEOUT(
+        std::any_of(progress.begin(), progress.end(),
+                    [](const QList<QVariant>& a) { return a[0].value<JobProgress>().fraction > 0; }),
+        60000);
+    // Throttled: never much more than 10 signals per second.
+    QElapsedTimer t;
+    t.start();
+    r.cancel->store(true);  // straight from the GUI thread, no queued slot
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() + failed.count() == 1, 10000);
+    QVERIFY2(t.elapsed() < 1500, qPrintable(QString::number(t.elapsed())));
+    QVERIFY(failed.isEmpty());
+    QVERIFY(finished[0][0].value<JobOutcome>().cancelled);
+  }
+
+  void cancelledWhileQueuedNeverStarts() {
+    EngineHost host("test-jobs");
+    EngineWorker* w = host.worker();
+    QSignalSpy started(w, &EngineWorker::jobStarted);
+    QSignalSpy finished(w, &EngineWorker::jobFinished);
+    BaselineTrainRequest r = tinyJob(9, dir_.filePath("never.h5"), 512, 1);
+    r.cancel->store(true);
+    QMetaObject::invokeMethod(w, "trainBaseline", Qt::QueuedConnection,
+                              Q_ARG(cimscope::BaselineTrainRequest, r));
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+    QCOMPARE(started.count(), 0);
+    QVERIFY(finished[0][0].value<JobOutcome>().cancelled);
+  }
+
+  void badConfigFailsWithReason() {
+    EngineHost host("test-jobs");
+    EngineWorker* w = host.worker();
+    QSignalSpy failed(w, &EngineWorker::jobFailed);
+    BaselineTrainRequest r = tinyJob(10, dir_.filePath("bad.h5"), 512, 1);
+    r.job.network.model = "nosuchnet";
+    QMetaObject::invokeMethod(w, "trainBaseline", Qt::QueuedConnection,
+                              Q_ARG(cimscope::BaselineTrainRequest, r));
+    QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 30000);
+    QCOMPARE(failed[0][0].toInt(), 10);
+    QVERIFY2(failed[0][1].toString().contains("nosuchnet"), qPrintable(failed[0][1].toString()));
+  }
+
+ private:
+  QTemporaryDir dir_;
+};
+
+CIMSCOPE_QTEST_MAIN(EngineWorkerTest)
+#include "engine_worker_test.moc"
