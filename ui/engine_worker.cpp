@@ -1,12 +1,16 @@
 #include "ui/engine_worker.h"
 
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <exception>
 #include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
 
+#include "engine/adapt/adc_sweep.h"
+#include "engine/adapt/morph.h"
 #include "engine/adapt/trainer.h"
+#include "ui/result_adapters.h"
 #include "engine/cim/macro_preset_catalog.h"
 #include "engine/cim/macro_spec_json.h"
 #include "engine/cim/mapping_report_json.h"
@@ -276,6 +280,123 @@ void EngineWorker::loadMacroFile(const QString& path) {
     Q_EMIT macroLoaded(readMacroSpec(path.toStdString()), path);
   } catch (const std::exception& e) {
     Q_EMIT failed(tr("Opening %1").arg(path), QString::fromStdString(e.what()));
+  }
+}
+
+void EngineWorker::runStage1(const Stage1Request& request) {
+  const int id = request.job_id;
+  static const std::atomic<bool> never{false};
+  const std::atomic<bool>& cancel = request.cancel ? *request.cancel : never;
+  try {
+    if (cancel.load()) {
+      Q_EMIT jobFinished(JobOutcome{id, true, tr("cancelled before it started"), {}, -1});
+      return;
+    }
+    Q_EMIT jobStarted(id);
+    Q_EMIT jobProgress(JobProgress{id, 0, tr("loading data"),
+                                   QString::fromStdString(request.data.name), -1});
+    request.config.validate();
+    const Dataset data = loadDataset(request.data);
+    const NetworkSpec base = checkpointNetworkSpec(request.config.in_checkpoint);
+    const QString source = QFileInfo(QString::fromStdString(request.config.in_checkpoint)).fileName();
+    JobTrainObserver observer(
+        id, cancel, [this](const JobProgress& p) { Q_EMIT jobProgress(p); },
+        [this, id](const QString& line) { Q_EMIT jobLog(id, line); });
+    auto on_step = [&](const MorphStepReport& step) {
+      Q_EMIT jobLog(id, tr("step %1: %2 macros, utilization %3 %, accuracy %4 %")
+                            .arg(QString::fromStdString(step.name))
+                            .arg(step.macros)
+                            .arg(100 * step.utilization, 0, 'f', 1)
+                            .arg(100 * step.accuracy, 0, 'f', 2));
+      NetworkSpec net = base;
+      net.widths = step.widths;
+      MappingReport mapping;
+      try {
+        mapping = mapNetwork(net, request.config.macro);
+      } catch (const std::exception&) {
+        // Importance is still worth showing without the macro cost.
+      }
+      Q_EMIT importanceReady(importanceDataFrom(
+          step.importance, mapping.layers.empty() ? nullptr : &mapping,
+          tr("Stage 1 %1 step of %2").arg(QString::fromStdString(step.name), source)));
+    };
+    const MorphResult r = runMorph(request.config, data, observer, on_step);
+    JobOutcome out;
+    out.job_id = id;
+    out.cancelled = r.status == MorphResult::Status::kCancelled;
+    for (const auto& w : r.warnings) Q_EMIT jobLog(id, tr("warning: %1").arg(QString::fromStdString(w)));
+    if (!out.cancelled && !r.steps.empty()) {
+      out.test_accuracy = r.steps.back().accuracy;
+      out.summary = tr("Stage 1 done: %1 macros, accuracy %2 %")
+                        .arg(r.steps.back().macros)
+                        .arg(100 * r.steps.back().accuracy, 0, 'f', 2);
+      Q_EMIT stage1Ready(r.adapted, r.steps.back().accuracy);
+    } else {
+      out.summary = tr("cancelled after %1 step(s)").arg(r.steps.size());
+    }
+    Q_EMIT jobFinished(out);
+  } catch (const std::exception& e) {
+    Q_EMIT jobFailed(id, QString::fromStdString(e.what()));
+  }
+}
+
+namespace {
+// Training hooks go to the job's observer; each finished point to `on_point`.
+class JobAdcObserver : public AdcSweepObserver {
+ public:
+  JobAdcObserver(TrainObserver& inner, const std::atomic<bool>& cancel,
+                 std::function<void(const AdcSweepPoint&)> on_point)
+      : inner_(inner), cancel_(cancel), on_point_(std::move(on_point)) {}
+  bool onBatch(const TrainProgress& p) override { return inner_.onBatch(p); }
+  bool onEpochEnd(const EpochReport& r) override { return inner_.onEpochEnd(r); }
+  bool onPoint(const AdcSweepPoint& p) override {
+    on_point_(p);
+    return !cancel_.load();
+  }
+
+ private:
+  TrainObserver& inner_;
+  const std::atomic<bool>& cancel_;
+  std::function<void(const AdcSweepPoint&)> on_point_;
+};
+}  // namespace
+
+void EngineWorker::runAdcSweep(const AdcSweepRequest& request) {
+  const int id = request.job_id;
+  static const std::atomic<bool> never{false};
+  const std::atomic<bool>& cancel = request.cancel ? *request.cancel : never;
+  try {
+    if (cancel.load()) {
+      Q_EMIT jobFinished(JobOutcome{id, true, tr("cancelled before it started"), {}, -1});
+      return;
+    }
+    Q_EMIT jobStarted(id);
+    request.job.validate();
+    const Dataset data = loadDataset(request.data);
+    const QString source = QFileInfo(QString::fromStdString(request.job.in_checkpoint)).fileName();
+    JobTrainObserver training(
+        id, cancel, [this](const JobProgress& p) { Q_EMIT jobProgress(p); },
+        [this, id](const QString& line) { Q_EMIT jobLog(id, line); });
+    AdcSweepResult partial;
+    const int total = static_cast<int>(request.job.adc_bits.size());
+    JobAdcObserver observer(training, cancel, [&](const AdcSweepPoint& p) {
+      partial.points.push_back(p);
+      Q_EMIT jobProgress(JobProgress{id, double(partial.points.size()) / std::max(1, total),
+                                     tr("point %1/%2").arg(partial.points.size()).arg(total),
+                                     tr("%1-bit ADC: unaware %2 %").arg(p.adc_bits)
+                                         .arg(100 * p.unaware_accuracy, 0, 'f', 2), -1});
+      Q_EMIT adcSweepUpdated(adcSweepDataFrom(partial, source));  // a point appears when done
+    });
+    const AdcSweepResult r = cimscope::runAdcSweep(request.job, data, observer);
+    for (const auto& w : r.warnings) Q_EMIT jobLog(id, tr("warning: %1").arg(QString::fromStdString(w)));
+    Q_EMIT adcSweepUpdated(adcSweepDataFrom(r, source));
+    JobOutcome out;
+    out.job_id = id;
+    out.cancelled = r.status == AdcSweepResult::Status::kCancelled;
+    out.summary = tr("%1 ADC point(s)%2").arg(r.points.size()).arg(out.cancelled ? tr(", cancelled") : QString());
+    Q_EMIT jobFinished(out);
+  } catch (const std::exception& e) {
+    Q_EMIT jobFailed(id, QString::fromStdString(e.what()));
   }
 }
 

@@ -36,6 +36,8 @@ class EngineWorker : public QObject {
 
   // Jobs: each ends with exactly one of jobFinished / jobFailed.
   void trainBaseline(const cimscope::BaselineTrainRequest& request);
+  void runStage1(const cimscope::Stage1Request& request);
+  void runAdcSweep(const cimscope::AdcSweepRequest& request);
 
   // Files (HDF5 is read on the engine thread only, DESIGN.md section 3).
   void openCheckpoint(const QString& path);
@@ -56,6 +58,12 @@ class EngineWorker : public QObject {
   void jobLog(int job_id, const QString& line);
   void jobFinished(const cimscope::JobOutcome& outcome);
   void jobFailed(int job_id, const QString& message);
+
+  // Results as they stream: every Stage 1 step's importance, the adapted network, the ADC sweep
+  // after every point.
+  void importanceReady(const cimscope::ImportanceData& data);
+  void stage1Ready(const cimscope::NetworkSpec& adapted, double accuracy);
+  void adcSweepUpdated(const cimscope::AdcSweepData& data);
 
   void checkpointOpened(const cimscope::CheckpointSummary& summary);
   void fileWritten(const QString& path);

@@ -215,9 +215,9 @@ void MainWindow::createRunActions(QMenu* run) {
   };
   const Spec specs[] = {
       {JobKind::kTrainBaseline, QKeySequence(Qt::CTRL | Qt::Key_T), nullptr},
-      {JobKind::kStage1, QKeySequence(Qt::CTRL | Qt::Key_1), "Stage 1 (engine/adapt/morph*)"},
+      {JobKind::kStage1, QKeySequence(Qt::CTRL | Qt::Key_1), nullptr},
       {JobKind::kStage2, QKeySequence(Qt::CTRL | Qt::Key_2), "Stage 2 (engine/adapt/qat*)"},
-      {JobKind::kAdcSweep, QKeySequence(), "the ADC sweep (engine/adapt/adc_sweep*)"},
+      {JobKind::kAdcSweep, QKeySequence(), nullptr},
       {JobKind::kFullPipeline, QKeySequence(Qt::CTRL | Qt::Key_R), "the pipeline (engine/jobs)"},
       {JobKind::kSweep, QKeySequence(), "design-space sweeps (engine/jobs)"},
   };
@@ -226,13 +226,23 @@ void MainWindow::createRunActions(QMenu* run) {
     a->setShortcut(s.key);
     a->setEnabled(s.missing == nullptr);
     a->setToolTip(s.missing ? tr("Not available in this build: waits for %1").arg(s.missing)
-                            : tr("Train the float baseline of the current model and data set "
-                                 "(training preset in Model & data)"));
+                  : s.kind == JobKind::kTrainBaseline
+                      ? tr("Train the float baseline of the current model and data set "
+                           "(training preset in Model & data)")
+                  : s.kind == JobKind::kStage1
+                      ? tr("CIM-aware morphing of the open checkpoint for the current macro: "
+                           "shrink, prune, expand, fine-tune")
+                      : tr("Accuracy vs ADC bits (3..8) of the open checkpoint on the current "
+                           "macro, ADC-unaware and ADC-aware"));
     toolbar->addAction(a);
     run_actions_.insert(s.kind, a);
   }
   connect(run_actions_.value(JobKind::kTrainBaseline), &QAction::triggered, this,
           &MainWindow::startTrainBaseline);
+  connect(run_actions_.value(JobKind::kStage1), &QAction::triggered, this,
+          &MainWindow::startStage1);
+  connect(run_actions_.value(JobKind::kAdcSweep), &QAction::triggered, this,
+          &MainWindow::startAdcSweep);
   run->addSeparator();
   toolbar->addSeparator();
   QAction* cancel = run->addAction(tr("&Cancel all jobs"));
@@ -307,9 +317,16 @@ void MainWindow::connectEngine() {
   connect(jobs, &EngineWorker::jobFailed, this, [this](int id, const QString& message) {
     onFailed(tr("Job #%1").arg(id), message);
   });
+  connect(jobs, &EngineWorker::importanceReady, importance_, &ImportanceChart::setData);
+  connect(jobs, &EngineWorker::stage1Ready, model_, &ExplorerModel::setStage1Result);
+  connect(jobs, &EngineWorker::adcSweepUpdated, this, &MainWindow::showAdcSweep);
   connect(jobs, &EngineWorker::jobFinished, this, [this](const JobOutcome& o) {
     statusBar()->showMessage(tr("Job #%1: %2").arg(o.job_id).arg(o.summary), 10000);
-    if (!o.checkpoint.isEmpty()) model_panel_->chooseCheckpoint(o.checkpoint);
+    // A new baseline becomes the open checkpoint (Stage 1 / ADC results stay beside it).
+    if (!o.checkpoint.isEmpty()) {
+      model_->clearStageResults();
+      model_panel_->chooseCheckpoint(o.checkpoint);
+    }
   });
 }
 
@@ -361,6 +378,61 @@ void MainWindow::startTrainBaseline() {
   request.cancel = jobs_panel_->token(request.job_id);
   QMetaObject::invokeMethod(jobs_engine_->worker(), "trainBaseline", Qt::QueuedConnection,
                             Q_ARG(cimscope::BaselineTrainRequest, request));
+}
+
+QString MainWindow::requireCheckpoint(const QString& job) {
+  const auto& ck = model_->baselineCheckpoint();
+  if (!ck) {
+    QMessageBox::information(this, job,
+                             tr("%1 starts from a trained network: run Train baseline (Ctrl+T) "
+                                "or open a checkpoint first.").arg(job));
+    return {};
+  }
+  return ck->path;
+}
+
+void MainWindow::startStage1() {
+  const QString in = requireCheckpoint(tr("Stage 1"));
+  if (in.isEmpty()) return;
+  Stage1Request request;
+  request.config.in_checkpoint = in.toStdString();
+  request.config.out_checkpoint =
+      (runsDir() + "/" + QFileInfo(in).completeBaseName() + "-stage1-" +
+       QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss") + ".h5").toStdString();
+  request.config.macro = model_->macro();
+  const bool quick = model_panel_->quickPreset();
+  request.config.shrink_epochs = quick ? 1 : 10;
+  request.config.finetune_epochs = quick ? 1 : 10;
+  request.data = model_panel_->datasetConfig();
+  request.config.dataset_name = request.data.name;
+  request.config.subset_train = request.data.subset_train;
+  request.config.subset_test = request.data.subset_test;
+  request.job_id = jobs_panel_->addJob(JobKind::kStage1, tr("(%1)").arg(QFileInfo(in).fileName()));
+  request.cancel = jobs_panel_->token(request.job_id);
+  QMetaObject::invokeMethod(jobs_engine_->worker(), "runStage1", Qt::QueuedConnection,
+                            Q_ARG(cimscope::Stage1Request, request));
+  tabs_->setCurrentWidget(importance_);
+}
+
+void MainWindow::startAdcSweep() {
+  const QString in = requireCheckpoint(tr("ADC sweep"));
+  if (in.isEmpty()) return;
+  AdcSweepRequest request;
+  request.job.in_checkpoint = in.toStdString();
+  request.job.out_path = (runsDir() + "/" + QFileInfo(in).completeBaseName() + "-adc-" +
+                          QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss") + ".h5")
+                             .toStdString();
+  request.job.macro = model_->macro();
+  request.job.retrain_epochs = 1;
+  request.data = model_panel_->datasetConfig();
+  request.job.dataset_name = request.data.name;
+  request.job.subset_train = request.data.subset_train;
+  request.job.subset_test = request.data.subset_test;
+  request.job_id = jobs_panel_->addJob(JobKind::kAdcSweep, tr("(%1)").arg(QFileInfo(in).fileName()));
+  request.cancel = jobs_panel_->token(request.job_id);
+  QMetaObject::invokeMethod(jobs_engine_->worker(), "runAdcSweep", Qt::QueuedConnection,
+                            Q_ARG(cimscope::AdcSweepRequest, request));
+  tabs_->setCurrentWidget(adc_chart_);
 }
 
 void MainWindow::onMappingChanged() {

@@ -80,6 +80,10 @@ class MainWindow : public QMainWindow {
   void onFailed(const QString& what, const QString& message);
   void onMappingChanged();
   void startTrainBaseline();
+  void startStage1();
+  void startAdcSweep();
+  // The open checkpoint, or "" after telling the user a job needs one.
+  QString requireCheckpoint(const QString& job);
   // The first launch (no stored results) should start the quick pipeline so every tab fills
   // within minutes. HOOK: needs engine/jobs runPipeline(); until then it only says so.
   void maybeStartFirstLaunchPipeline();

@@ -33,6 +33,8 @@ void registerUiMetaTypes() {
     qRegisterMetaType<SampleGrid>();
     qRegisterMetaType<std::vector<DatasetInfo>>();
     qRegisterMetaType<BaselineTrainRequest>();
+    qRegisterMetaType<Stage1Request>();
+    qRegisterMetaType<AdcSweepRequest>();
     qRegisterMetaType<JobProgress>();
     qRegisterMetaType<JobOutcome>();
     qRegisterMetaType<CheckpointSummary>();

@@ -11,6 +11,8 @@
 #include <memory>
 #include <vector>
 
+#include "engine/adapt/adc_sweep.h"
+#include "engine/adapt/morph_config.h"
 #include "engine/adapt/trainer.h"
 #include "engine/cim/macro_preset.h"
 #include "engine/cim/macro_spec.h"
@@ -56,6 +58,22 @@ struct BaselineTrainRequest {
   CancelToken cancel;
   TrainJob job;          // network, training config, output checkpoint
   DatasetConfig data;    // what to load (subsets included)
+};
+
+// Stage 1 morphing (engine/adapt/morph.h runMorph) from the open baseline checkpoint.
+struct Stage1Request {
+  int job_id = 0;
+  CancelToken cancel;
+  MorphConfig config;  // in_checkpoint, out_checkpoint, macro, epochs
+  DatasetConfig data;
+};
+
+// Accuracy vs ADC bits (engine/adapt/adc_sweep.h runAdcSweep) from the open checkpoint.
+struct AdcSweepRequest {
+  int job_id = 0;
+  CancelToken cancel;
+  AdcSweepJob job;
+  DatasetConfig data;
 };
 
 // Where a job stands; the worker sends at most ~10 per second per job (STYLE.md rule 12).
@@ -145,6 +163,8 @@ Q_DECLARE_METATYPE(cimscope::SampleRequest)
 Q_DECLARE_METATYPE(cimscope::SampleGrid)
 Q_DECLARE_METATYPE(std::vector<cimscope::DatasetInfo>)
 Q_DECLARE_METATYPE(cimscope::BaselineTrainRequest)
+Q_DECLARE_METATYPE(cimscope::Stage1Request)
+Q_DECLARE_METATYPE(cimscope::AdcSweepRequest)
 Q_DECLARE_METATYPE(cimscope::JobProgress)
 Q_DECLARE_METATYPE(cimscope::JobOutcome)
 Q_DECLARE_METATYPE(cimscope::CheckpointSummary)

@@ -111,6 +111,42 @@ class EngineWorkerTest : public QObject {
     QVERIFY(finished[0][0].value<JobOutcome>().cancelled);
   }
 
+  void stage1StreamsImportanceAndTheAdaptedNetwork() {
+    EngineHost host("test-jobs");
+    EngineWorker* w = host.worker();
+    QSignalSpy finished(w, &EngineWorker::jobFinished);
+    QSignalSpy failed(w, &EngineWorker::jobFailed);
+    QSignalSpy importance(w, &EngineWorker::importanceReady);
+    QSignalSpy adapted(w, &EngineWorker::stage1Ready);
+    const QString base = dir_.filePath("s1-base.h5");
+    QMetaObject::invokeMethod(w, "trainBaseline", Qt::QueuedConnection,
+                              Q_ARG(cimscope::BaselineTrainRequest, tinyJob(11, base, 512, 1)));
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() + failed.count() == 1, 120000);
+    QVERIFY(failed.isEmpty());
+    Stage1Request r;
+    r.job_id = 12;
+    r.cancel = std::make_shared<std::atomic<bool>>(false);
+    r.data = tinyJob(0, {}, 512, 1).data;
+    r.config.in_checkpoint = base.toStdString();
+    r.config.out_checkpoint = dir_.filePath("s1.h5").toStdString();
+    r.config.shrink_epochs = 1;
+    r.config.finetune_epochs = 1;
+    r.config.shrink_train.batch_size = 32;
+    r.config.finetune_train.batch_size = 32;
+    r.config.shrink_train.threads = 1;
+    r.config.finetune_train.threads = 1;
+    QMetaObject::invokeMethod(w, "runStage1", Qt::QueuedConnection,
+                              Q_ARG(cimscope::Stage1Request, r));
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() + failed.count() == 2, 240000);
+    QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed[0][1].toString()));
+    QVERIFY(importance.count() >= 1);  // one per measured step, as they finish
+    const auto d = importance.last()[0].value<ImportanceData>();
+    QVERIFY(!d.isEmpty());
+    for (const auto& l : d.layers) QVERIFY(l.macros >= 1);
+    QCOMPARE(adapted.count(), 1);
+    QCOMPARE(adapted[0][0].value<NetworkSpec>().model, std::string("lenet5"));
+  }
+
   void badConfigFailsWithReason() {
     EngineHost host("test-jobs");
     EngineWorker* w = host.worker();
