@@ -10,6 +10,8 @@ const std::vector<Command>& commands() {
       {"train", "train a float network and write an HDF5 checkpoint", kTrainUsage, &runTrain},
       {"eval", "evaluate a checkpoint on a test split", kEvalUsage, &runEval},
       {"morph", "Stage 1: CIM-aware shrink, prune, expand and fine-tune a checkpoint", kMorphUsage, &runMorph},
+      {"run", "run the whole pipeline of a config into one run file (resumable)", kRunUsage,
+       &runRun},
       {"sweep", "run a design-space sweep into an HDF5 file (resumable)", kSweepUsage, &runSweep},
       {"config", "print the default experiment config or check one", kConfigUsage, &runConfig},
       {"export", "write a sweep's or a checkpoint's tables as CSV or JSON", kExportUsage,

@@ -27,6 +27,8 @@ int runEval(const std::vector<std::string>& args);
 extern const char* const kEvalUsage;
 int runMorph(const std::vector<std::string>& args);
 extern const char* const kMorphUsage;
+int runRun(const std::vector<std::string>& args);
+extern const char* const kRunUsage;
 int runSweep(const std::vector<std::string>& args);
 extern const char* const kSweepUsage;
 int runConfig(const std::vector<std::string>& args);

@@ -60,6 +60,30 @@ void ExperimentConfig::validate() const {
   probe.validate();
   baseline_train.validate();
   (void)macro();
+  {
+    MorphConfig probe1 = stage1;
+    probe1.in_checkpoint = "baseline.h5";  // set by the pipeline
+    probe1.macro = macro();
+    probe1.validate();
+  }
+  stage2.train.validate();
+  if (stage2.calibration_batches < 1 || stage2.calibration_batches > 100) {
+    throw ConfigError("stage2.calibration_batches = " + std::to_string(stage2.calibration_batches) +
+                      " is out of range (expected 1..100)");
+  }
+  if (adc_sweep.bits.empty()) throw ConfigError("adc_sweep.bits is empty");
+  for (int b : adc_sweep.bits) {
+    if (b < 1 || b > 24) {
+      throw ConfigError("adc_sweep.bits: " + std::to_string(b) + " is out of range (expected 1..24)");
+    }
+  }
+  if (adc_sweep.retrain_epochs < 0 || adc_sweep.retrain_epochs > 1000) {
+    throw ConfigError("adc_sweep.retrain_epochs = " + std::to_string(adc_sweep.retrain_epochs) +
+                      " is out of range (expected 0..1000)");
+  }
+  if (adc_sweep.enabled && !stage2.train_unaware) {
+    throw ConfigError("adc_sweep needs stage2.train_unaware = true (the ADC-unaware model)");
+  }
   const auto keys = sweepableMacroKeys();
   for (const auto& [field, values] : sweep.axes) {
     if (!keys.count(field)) {
@@ -128,10 +152,40 @@ nlohmann::json ExperimentConfig::toJson() const {
            {{"name", dataset.name},
             {"data_dir", dataset.data_dir},
             {"subset_train", dataset.subset_train},
-            {"subset_test", dataset.subset_test}}},
+            {"subset_test", dataset.subset_test},
+            {"synthetic_train", dataset.synthetic_train},
+            {"synthetic_test", dataset.synthetic_test}}},
           {"model", {{"name", model}, {"widths", widths}}},
           {"macro", macro},
           {"baseline", {{"checkpoint", baseline_checkpoint}, {"train", baseline_train.toJson()}}},
+          {"stage1",
+           {{"enabled", stage1_enabled},
+            {"budget", stage1.budget == MorphBudget::kMacros ? nlohmann::json(stage1.budget_macros)
+                                                             : nlohmann::json(toString(stage1.budget))},
+            {"lambda", stage1.lambda},
+            {"shrink_epochs", stage1.shrink_epochs},
+            {"finetune_epochs", stage1.finetune_epochs},
+            {"threshold", stage1.threshold},
+            {"keep_params", stage1.keep_params},
+            {"max_expand", stage1.max_expand},
+            {"min_keep", stage1.min_keep},
+            {"noise", stage1.noise},
+            {"shrink_train", stage1.shrink_train.toJson()},
+            {"finetune_train", stage1.finetune_train.toJson()}}},
+          {"stage2",
+           {{"enabled", stage2.enabled},
+            {"train", stage2.train.toJson()},
+            {"per_channel_weights", stage2.per_channel_weights},
+            {"per_column_adc", stage2.per_column_adc},
+            {"exclude_first_last", stage2.exclude_first_last},
+            {"calibration_batches", stage2.calibration_batches},
+            {"train_unaware", stage2.train_unaware}}},
+          {"adc_sweep",
+           {{"enabled", adc_sweep.enabled},
+            {"bits", adc_sweep.bits},
+            {"retrain_epochs", adc_sweep.retrain_epochs},
+            {"retrain", adc_sweep.retrain.toJson()}}},
+          {"simulate", {{"enabled", simulate}}},
           {"sweep", {{"axes", axes}, {"evaluate", sweep.evaluate}, {"threads", sweep.threads}}},
           {"seed", seed}};
 }
@@ -139,13 +193,17 @@ nlohmann::json ExperimentConfig::toJson() const {
 ExperimentConfig ExperimentConfig::fromJson(const nlohmann::json& j, const std::string& source) {
   const std::string w = source.empty() ? "config" : source;
   ExperimentConfig c;
-  checkKeys(j, w, {"dataset", "model", "macro", "baseline", "sweep", "seed"});
+  checkKeys(j, w, {"dataset", "model", "macro", "baseline", "stage1", "stage2", "adc_sweep",
+                   "simulate", "sweep", "seed"});
   if (j.contains("seed")) c.seed = getAs<std::uint64_t>(j["seed"], w + ": seed", "a non-negative integer");
   c.dataset.seed = c.seed;
   c.baseline_train.seed = c.seed;
   if (j.contains("dataset")) {
     const auto& d = j["dataset"];
-    checkKeys(d, w + ": dataset", {"name", "data_dir", "subset_train", "subset_test"});
+    checkKeys(d, w + ": dataset",
+              {"name", "data_dir", "subset_train", "subset_test", "synthetic_train", "synthetic_test"});
+    if (d.contains("synthetic_train")) c.dataset.synthetic_train = getAs<std::int64_t>(d["synthetic_train"], w + ": dataset.synthetic_train", "an integer");
+    if (d.contains("synthetic_test")) c.dataset.synthetic_test = getAs<std::int64_t>(d["synthetic_test"], w + ": dataset.synthetic_test", "an integer");
     if (d.contains("name")) c.dataset.name = getAs<std::string>(d["name"], w + ": dataset.name", "a string");
     if (d.contains("data_dir")) c.dataset.data_dir = getAs<std::string>(d["data_dir"], w + ": dataset.data_dir", "a string");
     if (d.contains("subset_train")) c.dataset.subset_train = getAs<std::int64_t>(d["subset_train"], w + ": dataset.subset_train", "an integer");
@@ -180,6 +238,77 @@ ExperimentConfig ExperimentConfig::fromJson(const nlohmann::json& j, const std::
       if (t.is_object() && !t.contains("seed")) t["seed"] = c.seed;
       c.baseline_train = TrainConfig::fromJson(t, w + ": baseline");
     }
+  }
+  auto train = [&](const nlohmann::json& t, const std::string& where, const TrainConfig& base) {
+    nlohmann::json merged = base.toJson();
+    merged["seed"] = c.seed;
+    if (!t.is_object()) throw ConfigError(w + ": " + where + " must be an object");
+    for (const auto& [k, v] : t.items()) merged[k] = v;
+    return TrainConfig::fromJson(merged, w + ": " + where);
+  };
+  c.stage1.shrink_train.seed = c.stage1.finetune_train.seed = c.stage2.train.seed =
+      c.adc_sweep.retrain.seed = c.seed;
+  if (j.contains("stage1")) {
+    const auto& s1 = j["stage1"];
+    const std::string p = w + ": stage1.";
+    checkKeys(s1, w + ": stage1",
+              {"enabled", "budget", "lambda", "shrink_epochs", "finetune_epochs", "threshold",
+               "keep_params", "max_expand", "min_keep", "noise", "shrink_train", "finetune_train"});
+    if (s1.contains("enabled")) c.stage1_enabled = getAs<bool>(s1["enabled"], p + "enabled", "true or false");
+    if (s1.contains("budget")) {
+      const auto& b = s1["budget"];
+      if (b.is_number_integer()) {
+        c.stage1.budget = MorphBudget::kMacros;
+        c.stage1.budget_macros = b.get<std::int64_t>();
+      } else {
+        const std::string v = getAs<std::string>(b, p + "budget", "pruned, baseline, chip or a macro count");
+        if (v == "pruned") c.stage1.budget = MorphBudget::kPruned;
+        else if (v == "baseline") c.stage1.budget = MorphBudget::kBaseline;
+        else if (v == "chip") c.stage1.budget = MorphBudget::kChip;
+        else throw ConfigError(p + "budget = '" + v + "' (expected pruned, baseline, chip or a macro count)");
+      }
+    }
+    if (s1.contains("lambda")) c.stage1.lambda = getAs<double>(s1["lambda"], p + "lambda", "a number");
+    if (s1.contains("shrink_epochs")) c.stage1.shrink_epochs = getAs<int>(s1["shrink_epochs"], p + "shrink_epochs", "an integer");
+    if (s1.contains("finetune_epochs")) c.stage1.finetune_epochs = getAs<int>(s1["finetune_epochs"], p + "finetune_epochs", "an integer");
+    if (s1.contains("threshold")) c.stage1.threshold = getAs<double>(s1["threshold"], p + "threshold", "a number");
+    if (s1.contains("keep_params")) c.stage1.keep_params = getAs<double>(s1["keep_params"], p + "keep_params", "a number");
+    if (s1.contains("max_expand")) c.stage1.max_expand = getAs<double>(s1["max_expand"], p + "max_expand", "a number");
+    if (s1.contains("min_keep")) c.stage1.min_keep = getAs<double>(s1["min_keep"], p + "min_keep", "a number");
+    if (s1.contains("noise")) c.stage1.noise = getAs<double>(s1["noise"], p + "noise", "a number");
+    if (s1.contains("shrink_train")) c.stage1.shrink_train = train(s1["shrink_train"], "stage1.shrink_train", c.stage1.shrink_train);
+    if (s1.contains("finetune_train")) c.stage1.finetune_train = train(s1["finetune_train"], "stage1.finetune_train", c.stage1.finetune_train);
+  }
+  c.stage1.shrink_train.epochs = c.stage1.shrink_epochs;
+  c.stage1.finetune_train.epochs = c.stage1.finetune_epochs;
+  if (j.contains("stage2")) {
+    const auto& s2 = j["stage2"];
+    const std::string p = w + ": stage2.";
+    checkKeys(s2, w + ": stage2",
+              {"enabled", "train", "per_channel_weights", "per_column_adc", "exclude_first_last",
+               "calibration_batches", "train_unaware"});
+    if (s2.contains("enabled")) c.stage2.enabled = getAs<bool>(s2["enabled"], p + "enabled", "true or false");
+    if (s2.contains("train")) c.stage2.train = train(s2["train"], "stage2.train", c.stage2.train);
+    if (s2.contains("per_channel_weights")) c.stage2.per_channel_weights = getAs<bool>(s2["per_channel_weights"], p + "per_channel_weights", "true or false");
+    if (s2.contains("per_column_adc")) c.stage2.per_column_adc = getAs<bool>(s2["per_column_adc"], p + "per_column_adc", "true or false");
+    if (s2.contains("exclude_first_last")) c.stage2.exclude_first_last = getAs<bool>(s2["exclude_first_last"], p + "exclude_first_last", "true or false");
+    if (s2.contains("calibration_batches")) c.stage2.calibration_batches = getAs<int>(s2["calibration_batches"], p + "calibration_batches", "an integer");
+    if (s2.contains("train_unaware")) c.stage2.train_unaware = getAs<bool>(s2["train_unaware"], p + "train_unaware", "true or false");
+  }
+  if (j.contains("adc_sweep")) {
+    const auto& a = j["adc_sweep"];
+    const std::string p = w + ": adc_sweep.";
+    checkKeys(a, w + ": adc_sweep", {"enabled", "bits", "retrain_epochs", "retrain"});
+    if (a.contains("enabled")) c.adc_sweep.enabled = getAs<bool>(a["enabled"], p + "enabled", "true or false");
+    if (a.contains("bits")) c.adc_sweep.bits = getAs<std::vector<int>>(a["bits"], p + "bits", "a list of integers");
+    if (a.contains("retrain_epochs")) c.adc_sweep.retrain_epochs = getAs<int>(a["retrain_epochs"], p + "retrain_epochs", "an integer");
+    if (a.contains("retrain")) c.adc_sweep.retrain = train(a["retrain"], "adc_sweep.retrain", c.adc_sweep.retrain);
+  }
+  c.adc_sweep.retrain.epochs = std::max(1, c.adc_sweep.retrain_epochs);
+  if (j.contains("simulate")) {
+    const auto& sm = j["simulate"];
+    checkKeys(sm, w + ": simulate", {"enabled"});
+    if (sm.contains("enabled")) c.simulate = getAs<bool>(sm["enabled"], w + ": simulate.enabled", "true or false");
   }
   if (j.contains("sweep")) {
     const auto& s = j["sweep"];

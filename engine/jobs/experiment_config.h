@@ -6,6 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "engine/adapt/adc_sweep.h"
+#include "engine/adapt/morph_config.h"
+#include "engine/adapt/qat.h"
 #include "engine/adapt/train_config.h"
 #include "engine/cim/macro_spec.h"
 #include "engine/data/dataset_catalog.h"
@@ -25,6 +28,26 @@ struct SweepConfig {
   std::int64_t pointCount() const;   // product of the axis lengths (0 without axes)
 };
 
+// Stage 2 of the pipeline: ADC-aware QAT (the adapted network) and, for the comparison, the same
+// network trained ADC-unaware.
+struct Stage2Config {
+  bool enabled = true;
+  TrainConfig train = QatJob::defaultTrainConfig();  // "stage2.train": QAT schedule
+  bool per_channel_weights = false;   // one weight step per output channel
+  bool per_column_adc = false;        // one ADC step per column tile
+  bool exclude_first_last = false;    // keep the first and last layers in float
+  int calibration_batches = 1;        // batches that initialise the LSQ steps, 1..100
+  bool train_unaware = true;          // also train the ADC-unaware model (needed by adc_sweep)
+};
+
+// The accuracy-versus-ADC-bits sweep of the pipeline.
+struct AdcSweepStageConfig {
+  bool enabled = true;
+  std::vector<int> bits = {3, 4, 5, 6, 7, 8};  // ADC bits per point
+  int retrain_epochs = 1;                       // ADC-aware retraining per point (0 = none)
+  TrainConfig retrain = QatJob::defaultTrainConfig();  // its schedule (epochs = retrain_epochs)
+};
+
 // One experiment, as one JSON file (docs/config.md). Unknown keys are errors.
 struct ExperimentConfig {
   DatasetConfig dataset;                  // "dataset": name, data_dir, subset_train, subset_test
@@ -34,6 +57,11 @@ struct ExperimentConfig {
   nlohmann::json macro_overrides = nlohmann::json::object();  // "macro": fields over the preset
   std::string baseline_checkpoint;        // "baseline.checkpoint": use it instead of training
   TrainConfig baseline_train;             // "baseline.train"
+  bool stage1_enabled = true;             // "stage1.enabled"
+  MorphConfig stage1;                     // "stage1": lambda, budget, epochs, ... (macro: above)
+  Stage2Config stage2;                    // "stage2"
+  AdcSweepStageConfig adc_sweep;          // "adc_sweep"
+  bool simulate = true;                   // "simulate.enabled": run the macro simulator
   SweepConfig sweep;                      // "sweep"
   std::uint64_t seed = 1;                 // "seed": data subsets, initialization, order
 

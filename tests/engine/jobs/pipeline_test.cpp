@@ -1,0 +1,143 @@
+#include "engine/jobs/pipeline.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "engine/adapt/trainer.h"
+#include "engine/common/errors.h"
+#include "engine/store/checkpoint.h"
+#include "engine/store/h5_file.h"
+#include "tests/engine/test_util.h"
+
+namespace cimscope {
+namespace {
+
+ExperimentConfig tinyConfig() {
+  nlohmann::json j = {
+      {"dataset", {{"name", "synthetic"}, {"synthetic_train", 256}, {"synthetic_test", 64}}},
+      {"model", {{"name", "lenet5"}}},
+      {"baseline", {{"train", {{"epochs", 2}, {"batch_size", 64}, {"lr", 0.05}, {"threads", 1}}}}},
+      {"stage1", {{"shrink_epochs", 1}, {"finetune_epochs", 1},
+                  {"shrink_train", {{"batch_size", 64}, {"threads", 1}}},
+                  {"finetune_train", {{"batch_size", 64}, {"threads", 1}}}}},
+      {"stage2", {{"train", {{"epochs", 1}, {"batch_size", 64}, {"threads", 1}}}}},
+      {"adc_sweep", {{"bits", {3}}, {"retrain_epochs", 1}, {"retrain", {{"batch_size", 64}, {"threads", 1}}}}}};
+  return ExperimentConfig::fromJson(j, "tiny");
+}
+
+class Recorder : public PipelineObserver {
+ public:
+  void onProgress(const PipelineProgress& p) override {
+    EXPECT_GE(p.fraction, last_fraction - 1e-9) << "run progress went backwards in " << p.stage;
+    last_fraction = p.fraction;
+    ++progress_calls;
+  }
+  void onStage(const StageSummary& s) override { stages.push_back(s.name); }
+  double last_fraction = 0;
+  int progress_calls = 0;
+  std::vector<std::string> stages;
+};
+
+// Cancels once a given stage has started.
+class CancelIn : public PipelineObserver {
+ public:
+  CancelIn(std::atomic<bool>& token, std::string stage) : token_(token), stage_(std::move(stage)) {}
+  void onProgress(const PipelineProgress& p) override {
+    if (p.stage == stage_ && p.stage_fraction > 0) token_.store(true);
+  }
+
+ private:
+  std::atomic<bool>& token_;
+  std::string stage_;
+};
+
+TEST(Pipeline, TinyRunGoesThroughEveryStageAndRecordsEach) {
+  test::TempDir dir;
+  const std::string run = dir.file("run.h5");
+  Recorder rec;
+  std::atomic<bool> cancel{false};
+  PipelineResult r = runPipeline(tinyConfig(), run, false, rec, cancel);
+  ASSERT_EQ(r.status, PipelineResult::Status::kCompleted);
+  const std::vector<std::string> want = {"baseline", "stage1", "stage2", "stage2_unaware", "adc_sweep"};
+  EXPECT_EQ(rec.stages, want);
+  EXPECT_GT(rec.progress_calls, 5);
+  EXPECT_NEAR(rec.last_fraction, 1.0, 0.05);
+
+  const RunFileState st = readRunFile(run);
+  EXPECT_EQ(st.completed, want);
+  ASSERT_EQ(st.summaries.size(), want.size());
+  EXPECT_GT(st.summaries[0].accuracy, 0.5);
+  // Stage 2 stores 4-bit weights: its compression against the float baseline is large.
+  EXPECT_GT(st.summaries[2].compression, 0.5);
+  H5File f(run, H5File::Mode::kRead);
+  for (const auto& s : want) EXPECT_TRUE(f.exists("/stages/" + s)) << s;
+  EXPECT_TRUE(f.exists("/stages/baseline/weights/conv1/weight"));
+  EXPECT_EQ(*f.stringAttribute("/stages/stage1", "stage"), "stage1");
+  // The stages' own files are normal checkpoints.
+  EXPECT_EQ(readCheckpoint(r.stages_dir + "/stage2.h5").stage, "stage2");
+  // Without --resume an existing run is not overwritten.
+  EXPECT_THROW(runPipeline(tinyConfig(), run, false, rec, cancel), StoreError);
+}
+
+TEST(Pipeline, CancelledRunKeepsFinishedStagesAndResumes) {
+  test::TempDir dir;
+  const std::string run = dir.file("run.h5");
+  std::atomic<bool> cancel{false};
+  CancelIn stop(cancel, "stage2");
+  PipelineResult first = runPipeline(tinyConfig(), run, false, stop, cancel);
+  EXPECT_EQ(first.status, PipelineResult::Status::kCancelled);
+  const RunFileState mid = readRunFile(run);
+  EXPECT_EQ(mid.completed, (std::vector<std::string>{"baseline", "stage1"}));
+
+  cancel.store(false);
+  Recorder rec;
+  PipelineResult second = runPipeline(tinyConfig(), run, true, rec, cancel);
+  EXPECT_EQ(second.status, PipelineResult::Status::kCompleted);
+  EXPECT_EQ(second.resumed, (std::vector<std::string>{"baseline", "stage1"}));
+  EXPECT_EQ(rec.stages, (std::vector<std::string>{"stage2", "stage2_unaware", "adc_sweep"}));
+  EXPECT_EQ(readRunFile(run).completed.size(), 5u);
+  // The baseline was not trained again: its recorded summary is the first run's.
+  EXPECT_DOUBLE_EQ(readRunFile(run).summaries[0].seconds, mid.summaries[0].seconds);
+
+  ExperimentConfig other = tinyConfig();
+  other.baseline_train.epochs = 3;
+  EXPECT_THROW(runPipeline(other, run, true, rec, cancel), StoreError);
+}
+
+TEST(Pipeline, InterruptedBaselineContinuesAfterItsLastEpoch) {
+  test::TempDir dir;
+  const std::string run = dir.file("run.h5");
+  ExperimentConfig c = tinyConfig();
+  c.baseline_train.epochs = 3;
+  c.stage1_enabled = false;
+  c.stage2.enabled = false;
+  // Cancel in epoch 2 of the baseline: epoch 1's checkpoint stays in the stages folder.
+  std::atomic<bool> cancel{false};
+  class StopInEpoch2 : public PipelineObserver {
+   public:
+    explicit StopInEpoch2(std::atomic<bool>& t) : t_(t) {}
+    void onProgress(const PipelineProgress& p) override {
+      if (p.message.rfind("epoch 2/", 0) == 0) t_.store(true);
+    }
+    std::atomic<bool>& t_;
+  } stop(cancel);
+  PipelineResult first = runPipeline(c, run, false, stop, cancel);
+  ASSERT_EQ(first.status, PipelineResult::Status::kCancelled);
+  EXPECT_FALSE(std::filesystem::exists(run));  // no stage finished yet
+  EXPECT_EQ(readCheckpoint(first.stages_dir + "/baseline.h5").epochs_completed, 1);
+  const auto epoch1 = readCheckpoint(first.stages_dir + "/baseline.h5").curve;
+
+  cancel.store(false);
+  Recorder rec;
+  PipelineResult second = runPipeline(c, run, true, rec, cancel);
+  ASSERT_EQ(second.status, PipelineResult::Status::kCompleted);
+  const CheckpointData done = readCheckpoint(second.stages_dir + "/baseline.h5");
+  EXPECT_EQ(done.epochs_completed, 3);
+  ASSERT_EQ(done.curve.size(), 3u);
+  EXPECT_EQ(done.curve.test_accuracy[0], epoch1.test_accuracy[0]);  // epoch 1 kept, not redone
+  EXPECT_EQ(done.curve.train_loss[0], epoch1.train_loss[0]);
+}
+
+}  // namespace
+}  // namespace cimscope
