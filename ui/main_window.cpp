@@ -142,7 +142,10 @@ void MainWindow::createDocks() {
   jobs_dock->setObjectName("jobsDock");
   jobs_dock->setWidget(jobs_panel_);
   addDockWidget(Qt::BottomDockWidgetArea, jobs_dock);
-  resizeDocks({jobs_dock}, {150}, Qt::Vertical);
+  // A compact jobs strip by default (after the first layout; a saved layout overrides it).
+  QTimer::singleShot(0, this, [this, jobs_dock] {
+    if (kWindowState.get().isEmpty()) resizeDocks({jobs_dock}, {140}, Qt::Vertical);
+  });
 
   connect(macro_panel_, &MacroPanel::macroChanged, model_, &ExplorerModel::setMacro);
   connect(macro_panel_, &MacroPanel::macroChanged, this,

@@ -9,7 +9,7 @@
 namespace cimscope {
 
 QString AdcAccuracyChart::defaultEmptyText() {
-  return tr("No ADC sweep yet: run Stage 2 and an ADC sweep (Run > ADC sweep).\n\nThe chart "
+  return tr("No ADC sweep yet: run one on the open checkpoint (Run > ADC sweep).\n\nThe chart "
             "compares float, W/A-quantized, ADC-unaware and ADC-aware accuracy over ADC bits, "
             "with the current ADC slider marked.");
 }

@@ -13,7 +13,7 @@ namespace cimscope {
 namespace {
 constexpr double kMacroSize = 120;  // scene units of a macro's longer side
 constexpr double kGap = 16;         // between macros
-constexpr double kLabel = 14;       // label strip above each macro
+constexpr double kLabel = 22;       // label strip above each macro
 }  // namespace
 
 OccupancyItem::OccupancyItem() { setAcceptHoverEvents(false); }
@@ -66,7 +66,7 @@ void OccupancyItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* opt
   const QColor frame = dark_ ? QColor(0x90, 0x90, 0x90) : QColor(0x55, 0x55, 0x55);
   const QColor text = dark_ ? QColor(0xdd, 0xdd, 0xdd) : QColor(0x22, 0x22, 0x22);
   QFont font = painter->font();
-  font.setPixelSize(10);
+  font.setPixelSize(17);  // scene units: readable when the whole chip fits the view
   painter->setFont(font);
   for (const MacroOccupancy& m : report_.macros) {
     const QRectF r = macroRect(m.index);
@@ -91,7 +91,7 @@ void OccupancyItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* opt
     painter->setPen(QPen(frame, 0));
     painter->setBrush(Qt::NoBrush);
     painter->drawRect(r);
-    if (lod > 0.35) {
+    if (lod > 0.25) {
       painter->setPen(text);
       painter->drawText(QRectF(r.left(), r.top() - kLabel, r.width(), kLabel),
                         Qt::AlignLeft | Qt::AlignVCenter | Qt::TextSingleLine,

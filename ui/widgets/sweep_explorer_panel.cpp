@@ -91,6 +91,7 @@ void SweepExplorerPanel::appendPoint(const SweepPointRow& point) {
 }
 
 void SweepExplorerPanel::rebuildTable() {
+  table_->setVisible(!data_.points.isEmpty());  // the empty state alone says what to run
   model_->clear();
   QStringList headers = data_.parameter_names;
   headers << tr("Accuracy (%)") << tr("Latency (\u00b5s)") << tr("Macros")
