@@ -63,7 +63,7 @@ void CimLayerImpl::configureQuant(const LayerQuantSpec& spec) {
   const std::int64_t na = spec.per_column_adc ? spec.col_tiles : 1;
   auto reg = [this](torch::Tensor& t, const char* name, std::int64_t n) {
     if (t.defined()) {
-      setStep(t, torch::ones({n}));
+      if (t.numel() != n) setStep(t, torch::ones({n}));  // same shape: keep the learned step
     } else {
       t = register_parameter(name, torch::ones({n}));
     }

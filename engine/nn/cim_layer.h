@@ -52,7 +52,8 @@ class CimLayerImpl : public torch::nn::Module {
   void setMode(LayerMode mode) { mode_ = mode; }
 
   // Registers (first call) or reshapes the steps "act_step" [1], "weight_step" [1 or cout],
-  // "adc_step" [1 or col_tiles] as parameters, initialised to 1. A disabled spec registers none.
+  // "adc_step" [1 or col_tiles] as parameters, initialised to 1 (a step whose shape is unchanged
+  // keeps its value; calibrate after). A disabled spec registers none.
   void configureQuant(const LayerQuantSpec& spec);
   const LayerQuantSpec& quant() const { return quant_; }
   bool quantized() const { return quant_.enabled; }

@@ -1,0 +1,113 @@
+#include "engine/adapt/qat.h"
+
+#include <nlohmann/json.hpp>
+
+#include "engine/adapt/qat_calibration.h"
+#include "engine/adapt/train_loop.h"
+#include "engine/common/errors.h"
+#include "engine/nn/model_checkpoint.h"
+#include "engine/nn/quant_setup.h"
+
+namespace cimscope {
+
+TrainConfig QatJob::defaultTrainConfig() {
+  TrainConfig c;
+  c.epochs = 5;
+  c.lr = 0.01;
+  c.warmup_epochs = 0;
+  c.weight_decay = 1e-4;
+  return c;
+}
+
+void QatJob::validate() const {
+  if (in_checkpoint.empty()) throw ConfigError("qat: in_checkpoint must be given");
+  quant.validate();
+  train.validate();
+  if (calibration_batches < 1 || calibration_batches > 100) {
+    throw ConfigError("qat.calibration_batches = " + std::to_string(calibration_batches) +
+                      " is out of range 1..100");
+  }
+}
+
+QatResult runQat(const QatJob& job, const Dataset& data, TrainObserver& observer) {
+  job.validate();
+  LoadedModel loaded = loadModel(job.in_checkpoint);
+  checkNetworkMatchesData(loaded.spec, data);
+  NetworkModelImpl& model = *loaded.model;
+  QatResult r;
+  r.source_accuracy = evaluateModel(model, data, job.train.eval_batch_size).accuracy;
+
+  QuantConfig qc = job.quant;
+  qc.mode = job.adc_aware ? LayerMode::kCim : LayerMode::kQuantized;
+  // A Stage 2 input keeps its learned steps where they still fit; a float one starts at 1.
+  const bool had_steps = loaded.quant.has_value();
+  configureQuantization(model, qc);
+  CalibrationRequest req;
+  req.activations = !had_steps;
+  req.weights = !had_steps;
+  req.adc = true;
+  req.adc_mse = false;
+  calibrateSteps(model, data, LayerMode::kCim, req, job.calibration_batches,
+                 job.train.batch_size);
+  model.setMode(qc.mode);
+  if (had_steps) r.warnings.push_back(job.in_checkpoint + " is already quantized: its weight and "
+                                      "activation steps are kept, ADC steps recalibrated");
+  r.calibrated_accuracy = evaluateModel(model, data, job.train.eval_batch_size).accuracy;
+
+  double source_float = r.source_accuracy;
+  if (had_steps) {
+    // Carry the float baseline's accuracy along from the Stage 2 input, where recorded.
+    try {
+      auto j = nlohmann::json::parse(loaded.file.training_config_json);
+      if (j.contains("qat") && j["qat"].contains("float_accuracy")) {
+        source_float = j["qat"]["float_accuracy"].get<double>();
+      }
+    } catch (const nlohmann::json::exception&) {
+    }
+  }
+  nlohmann::json config = {{"train", job.train.toJson()},
+                           {"dataset",
+                            {{"name", job.dataset_name},
+                             {"subset_train", job.subset_train},
+                             {"subset_test", job.subset_test}}},
+                           {"quantization", qc.toJson()},
+                           {"qat",
+                            {{"adc_aware", job.adc_aware},
+                             {"source_checkpoint", job.in_checkpoint},
+                             {"source_stage", loaded.file.stage},
+                             {"float_accuracy", source_float},
+                             {"calibration_batches", job.calibration_batches}}}};
+  TrainHooks hooks;
+  hooks.after_step = [](NetworkModelImpl& m) { clampQuantizerSteps(m); };
+  if (!job.out_checkpoint.empty()) {
+    hooks.on_epoch_end = [&](NetworkModelImpl& m, const TrainingCurve& curve, int epoch) {
+      saveModel(job.out_checkpoint, m, loaded.spec, "stage2", config.dump(), curve, epoch);
+    };
+  }
+  r.train = trainModel(model, data, job.train, observer, hooks);
+
+  model.setMode(LayerMode::kQuantized);
+  r.quantized_eval = evaluateModel(model, data, job.train.eval_batch_size);
+  if (!job.adc_aware) {
+    // The ADC-unaware model meets the ADC only now: calibrate its steps (no retraining).
+    calibrateSteps(model, data, LayerMode::kCim, {false, false, true, true},
+                   job.calibration_batches, job.train.batch_size);
+  }
+  model.setMode(LayerMode::kCim);
+  r.cim_eval = evaluateModel(model, data, job.train.eval_batch_size);
+  model.setMode(qc.mode);
+  if (!job.out_checkpoint.empty() && r.train.epochs_completed > 0) {
+    config["qat"]["quantized_accuracy"] = r.quantized_eval.accuracy;
+    config["qat"]["cim_accuracy"] = r.cim_eval.accuracy;
+    saveModel(job.out_checkpoint, model, loaded.spec, "stage2", config.dump(), r.train.curve,
+              r.train.epochs_completed);
+  }
+  const StoredWeights sw = storedWeights(model);
+  r.weights = sw.weights;
+  r.stored_weight_bits = sw.bits;
+  r.compression = sw.weights ? 1.0 - static_cast<double>(sw.bits) / (32.0 * sw.weights) : 0;
+  r.warnings.insert(r.warnings.end(), r.train.warnings.begin(), r.train.warnings.end());
+  return r;
+}
+
+}  // namespace cimscope

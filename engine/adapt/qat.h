@@ -1,0 +1,52 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/adapt/train_config.h"
+#include "engine/adapt/train_observer.h"
+#include "engine/adapt/trainer.h"
+#include "engine/data/dataset.h"
+#include "engine/nn/quant_config.h"
+
+namespace cimscope {
+
+// Stage 2 quantization-aware training (DESIGN.md section 1): config in, result out. Torch-free.
+struct QatJob {
+  std::string in_checkpoint;   // float, Stage 1 or Stage 2 checkpoint
+  std::string out_checkpoint;  // written atomically after every epoch ("" = none)
+  QuantConfig quant;           // macro (bits, A, R, row split) and options; mode is set below
+  bool adc_aware = true;       // partial sums through the ADC in training (mode cim), else
+                               // weights and activations only (mode quantized)
+  TrainConfig train = defaultTrainConfig();  // QAT fine-tuning schedule
+  int calibration_batches = 1;  // training batches that initialise the LSQ steps, 1..100
+  // What the data was, recorded in the checkpoint's training_config.
+  std::string dataset_name;
+  std::int64_t subset_train = 0, subset_test = 0;
+
+  // Fine-tuning defaults: 5 epochs, SGD lr 0.01 cosine, no warm-up, weight decay 1e-4.
+  static TrainConfig defaultTrainConfig();
+  void validate() const;  // ConfigError naming the field
+};
+
+struct QatResult {
+  TrainResult train;             // the fine-tuning run (final_eval in the training mode)
+  double source_accuracy = 0;    // the input checkpoint in its own mode, test split
+  double calibrated_accuracy = 0;  // after step initialisation, before training
+  EvalResult quantized_eval;     // final weights/activations-only accuracy (no ADC)
+  EvalResult cim_eval;           // final accuracy with partial sums through the ADC; for an
+                                 // ADC-unaware run with ADC steps calibrated after training
+  std::int64_t weights = 0;            // weights stored in macros
+  std::int64_t stored_weight_bits = 0;  // sum of weights * weight_bits (excluded layers: 32)
+  double compression = 0;  // 1 - stored_weight_bits / (32 * weights), vs float32 of this network
+  std::vector<std::string> warnings;
+};
+
+// Loads in_checkpoint, configures LSQ for the macro, initialises the steps from
+// calibration_batches training batches, fine-tunes with trainModel, writes out_checkpoint
+// (stage "stage2", quantization recorded; docs/hdf5-schema.md "Stage 2"). Same error and
+// cancellation contract as trainNetwork.
+QatResult runQat(const QatJob& job, const Dataset& data, TrainObserver& observer);
+
+}  // namespace cimscope

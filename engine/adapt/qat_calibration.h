@@ -1,0 +1,23 @@
+#pragma once
+
+#include "engine/data/dataset.h"
+#include "engine/nn/cim_layer.h"
+#include "engine/nn/network_model.h"
+
+namespace cimscope {
+
+// Runs `batches` training batches (stored order, no augmentation, eval mode, no gradients)
+// through `model` in `mode`, the first of them with `request` pending, so every quantized
+// layer initialises the requested steps from what it sees. Restores the model's mode and
+// training flag. Torch-level.
+void calibrateSteps(NetworkModelImpl& model, const Dataset& data, LayerMode mode,
+                    const CalibrationRequest& request, int batches, std::int64_t batch_size);
+
+// Weights stored, bits stored (weight_bits for quantized layers, 32 for float ones).
+struct StoredWeights {
+  std::int64_t weights = 0;
+  std::int64_t bits = 0;
+};
+StoredWeights storedWeights(const NetworkModelImpl& model);
+
+}  // namespace cimscope

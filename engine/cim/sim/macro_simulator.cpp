@@ -1,0 +1,202 @@
+#include "engine/cim/sim/macro_simulator.h"
+
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <atomic>
+
+#include "engine/cim/adc_function.h"
+#include "engine/common/errors.h"
+
+namespace cimscope {
+
+namespace F = torch::nn::functional;
+
+namespace {
+
+// Integer codes of x through the shared quantizer function, in x's memory layout.
+torch::Tensor codesOf(const torch::Tensor& x, float step, float lo, float hi) {
+  torch::Tensor xd = x.is_non_overlapping_and_dense() ? x : x.contiguous();
+  torch::Tensor out = torch::empty_like(xd);
+  const float* in = xd.data_ptr<float>();
+  float* o = out.data_ptr<float>();
+  at::parallel_for(0, xd.numel(), 16384, [&](std::int64_t b, std::int64_t e) {
+    for (std::int64_t i = b; i < e; ++i) o[i] = quantCode(in[i], step, lo, hi);
+  });
+  return out;
+}
+
+}  // namespace
+
+MacroSimulator::MacroSimulator(NetworkModelImpl& model, const MacroSpec& macro, bool per_slice)
+    : model_(model), macro_(macro), per_slice_(per_slice) {
+  macro_.validate();
+  if (macro_.slice_combine != SliceCombine::kAnalog) {
+    throw ConfigError("simulator: slice_combine = digital is not simulated (Stage 2 trains "
+                      "the analog-combined ADC); use analog");
+  }
+  torch::NoGradGuard guard;
+  const auto& layers = model.layers();
+  cells_.resize(layers.size());
+  stats_.assign(layers.size(), {});
+  captured_.assign(layers.size(), {});
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const CimLayerImpl& l = *layers[i];
+    if (!l.quantized()) continue;
+    const int wb = l.quant().weight_bits, cb = macro_.cell_bits;
+    const int nslices = (wb + cb - 1) / cb;
+    Cells& c = cells_[i];
+    c.offset = std::int64_t{1} << (wb - 1);
+    // Weight codes through the shared function, then offset binary 0 .. 2^wb - 1 in cells.
+    torch::Tensor w = l.weight.detach().to(torch::kFloat32).contiguous();
+    torch::Tensor s = l.weight_step.detach().to(torch::kFloat32).contiguous();
+    const std::int64_t cout = w.size(0), per = w.numel() / cout;
+    torch::Tensor codes = torch::empty_like(w);
+    {
+      const float* wp = w.data_ptr<float>();
+      const float* sp = s.data_ptr<float>();
+      float* cp = codes.data_ptr<float>();
+      for (std::int64_t k = 0; k < w.numel(); ++k) {
+        cp[k] = quantCode(wp[k], sp[s.numel() == 1 ? 0 : k / per], static_cast<float>(l.weightLo()),
+                          static_cast<float>(l.weightHi()));
+      }
+    }
+    torch::Tensor u = (codes.to(torch::kLong) + c.offset).reshape({cout, per});
+    c.slices = torch::empty({nslices, cout, per}, torch::kUInt8);
+    torch::Tensor rebuilt = torch::zeros({cout, per}, torch::kLong);
+    for (int k = 0; k < nslices; ++k) {
+      torch::Tensor sl = u.bitwise_right_shift(k * cb).bitwise_and((1 << cb) - 1);
+      c.slices[k].copy_(sl);
+      rebuilt += c.slices[k].to(torch::kLong) * (std::int64_t{1} << (k * cb));
+    }
+    // The weights the columns represent, after removing the offset digitally.
+    c.weights = (rebuilt - c.offset).to(torch::kFloat32).reshape(w.sizes());
+    if (per_slice_) {
+      for (int k = 0; k < nslices; ++k) {
+        c.slice_weights.push_back(c.slices[k].to(torch::kFloat32).reshape(w.sizes()));
+      }
+    }
+  }
+}
+
+void MacroSimulator::setCapturePartialSums(bool on) {
+  capture_ = on;
+  for (auto& c : captured_) c.clear();
+}
+
+std::vector<torch::Tensor> MacroSimulator::groupSums(int index, const torch::Tensor& xc,
+                                                     const torch::Tensor& w) {
+  const CimLayerImpl& l = *model_.layers()[index];
+  const LayerShape& s = l.shape();
+  const int k = s.kh * s.kw;
+  std::vector<torch::Tensor> out;
+  if (s.kind == LayerKind::kLinear) {
+    for (const auto& g : l.quant().groups) {
+      out.push_back(F::linear(xc.narrow(1, g.begin, g.end - g.begin),
+                              w.narrow(1, g.begin, g.end - g.begin)));
+    }
+    return out;
+  }
+  const auto opts = F::Conv2dFuncOptions().stride(s.stride).padding(s.padding);
+  bool aligned = true;
+  for (const auto& g : l.quant().groups) aligned = aligned && g.begin % k == 0 && g.end % k == 0;
+  if (aligned) {
+    for (const auto& g : l.quant().groups) {
+      const int c0 = g.begin / k, n = (g.end - g.begin) / k;
+      out.push_back(F::conv2d(xc.narrow(1, c0, n), w.narrow(1, c0, n), opts));
+    }
+    return out;
+  }
+  const torch::Tensor cols = F::unfold(
+      xc, F::UnfoldFuncOptions({s.kh, s.kw}).padding(s.padding).stride(s.stride));
+  const torch::Tensor w2 = w.reshape({s.cout, -1});
+  const std::int64_t oh = (xc.size(2) + 2 * s.padding - s.kh) / s.stride + 1;
+  const std::int64_t ow = (xc.size(3) + 2 * s.padding - s.kw) / s.stride + 1;
+  for (const auto& g : l.quant().groups) {
+    const int len = g.end - g.begin;
+    out.push_back(torch::matmul(w2.narrow(1, g.begin, len), cols.narrow(1, g.begin, len))
+                      .view({xc.size(0), s.cout, oh, ow}));
+  }
+  return out;
+}
+
+torch::Tensor MacroSimulator::simulateLayer(int index, const torch::Tensor& x) {
+  CimLayerImpl& l = *model_.layers()[index];
+  if (!l.quantized()) return l.floatForward(x);
+  const Cells& c = cells_[index];
+  const torch::Tensor xc = codesOf(x.to(torch::kFloat32), l.act_step.item<float>(),
+                                   static_cast<float>(l.inputLo()),
+                                   static_cast<float>(l.inputHi()));
+  // Integer partial sums per wordline group: products of integer codes held in float32 are
+  // exact (|sum| < 2^24, checked by QuantConfig's bit limits) and converted to int32.
+  std::vector<torch::Tensor> psums;
+  // The training forward's output keeps the layout of its first partial sum; so does ours,
+  // so the float ops after it (batch norm) see the same values in the same layout.
+  at::MemoryFormat out_format = at::MemoryFormat::Contiguous;
+  if (per_slice_) {
+    const int cb = macro_.cell_bits;
+    std::vector<torch::Tensor> ones_sum = groupSums(index, xc, torch::ones_like(c.weights));
+    out_format = ones_sum[0].suggest_memory_format();
+    for (std::size_t k = 0; k < c.slice_weights.size(); ++k) {
+      std::vector<torch::Tensor> part = groupSums(index, xc, c.slice_weights[k]);
+      for (std::size_t g = 0; g < part.size(); ++g) {
+        torch::Tensor v = part[g].to(torch::kInt64) * (std::int64_t{1} << (k * cb));
+        if (k == 0) {
+          psums.push_back(v - ones_sum[g].to(torch::kInt64) * c.offset);
+        } else {
+          psums[g] += v;
+        }
+      }
+    }
+    for (auto& p : psums) p = p.to(torch::kInt32).contiguous();
+  } else {
+    std::vector<torch::Tensor> raw = groupSums(index, xc, c.weights);
+    out_format = raw[0].suggest_memory_format();
+    for (auto& p : raw) psums.push_back(p.to(torch::kInt32).contiguous());
+  }
+  // The ADC: the shared function on each integer partial sum, then integer accumulation.
+  torch::Tensor step_ch = l.adcStepPerChannel(l.adc_step.detach()).to(torch::kFloat32).contiguous();
+  const float* sp = step_ch.data_ptr<float>();
+  const bool per_ch = step_ch.numel() > 1;
+  const float lo = static_cast<float>(l.adcLo()), hi = static_cast<float>(l.adcHi());
+  const std::int64_t n = psums[0].numel();
+  const std::int64_t cout = l.shape().cout;
+  const std::int64_t plane = psums[0].dim() == 4 ? psums[0].size(2) * psums[0].size(3) : 1;
+  torch::Tensor acc = torch::zeros(psums[0].sizes(), torch::kInt32);
+  std::int32_t* ap = acc.data_ptr<std::int32_t>();
+  std::atomic<std::int64_t> clipped{0}, maxabs{0};
+  for (const auto& p : psums) {
+    const std::int32_t* pp = p.data_ptr<std::int32_t>();
+    at::parallel_for(0, n, 16384, [&](std::int64_t b, std::int64_t e) {
+      std::int64_t clip = 0, mx = 0;
+      for (std::int64_t i = b; i < e; ++i) {
+        const float s = sp[per_ch ? (i / plane) % cout : 0];
+        const float code = quantCode(static_cast<float>(pp[i]), s, lo, hi);
+        ap[i] += static_cast<std::int32_t>(code);
+        const float t = static_cast<float>(pp[i]) / s;
+        clip += (t < lo - 0.5f || t > hi + 0.5f) ? 1 : 0;
+        mx = std::max<std::int64_t>(mx, pp[i] < 0 ? -static_cast<std::int64_t>(pp[i]) : pp[i]);
+      }
+      clipped += clip;
+      std::int64_t cur = maxabs.load();
+      while (mx > cur && !maxabs.compare_exchange_weak(cur, mx)) {
+      }
+    });
+  }
+  SimLayerStats& st = stats_[index];
+  st.conversions += n * static_cast<std::int64_t>(psums.size());
+  st.clipped += clipped.load();
+  st.max_abs_psum = std::max(st.max_abs_psum, maxabs.load());
+  if (capture_) captured_[index].insert(captured_[index].end(), psums.begin(), psums.end());
+  // Digital rescale: the layer's own factor (s_adc * s_act) * s_w and bias.
+  const torch::Tensor scale = CimLayerImpl::outputScale(
+      step_ch, l.act_step.detach(), l.weight_step.detach());
+  return l.rescale(acc.to(torch::kFloat32).contiguous(out_format), scale);
+}
+
+torch::Tensor MacroSimulator::forward(const torch::Tensor& x) {
+  torch::NoGradGuard guard;
+  return model_.forward(x, [this](int i, const torch::Tensor& in) { return simulateLayer(i, in); });
+}
+
+}  // namespace cimscope
