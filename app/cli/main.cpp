@@ -23,7 +23,7 @@ void printHelp(std::ostream& out) {
   }
   out << "\nErrors go to stderr; the exit status is 0 on success, 2 for bad options or\n"
          "configuration, 1 for data, file or training failures.\n"
-         "Documentation: docs/cli.md\n";
+         "Documentation: docs/cli.md (installed: /usr/share/doc/cimscope/cli.md)\n";
 }
 
 void printVersion() {
