@@ -16,6 +16,11 @@ const std::vector<Command>& commands() {
       {"config", "print the default experiment config or check one", kConfigUsage, &runConfig},
       {"export", "write a sweep's or a checkpoint's tables as CSV or JSON", kExportUsage,
        &runExport},
+      {"qat", "Stage 2: LSQ quantization-aware training, ADC-aware or not", kQatUsage, &runQat},
+      {"adc-sweep", "Stage 2: accuracy vs ADC bits, ADC-unaware vs retrained ADC-aware",
+       kAdcSweepUsage, &runAdcSweep},
+      {"simulate", "run a quantized checkpoint on the bit-accurate macro simulator",
+       kSimulateUsage, &runSimulate},
   };
   return table;
 }

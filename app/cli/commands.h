@@ -36,4 +36,11 @@ extern const char* const kConfigUsage;
 int runExport(const std::vector<std::string>& args);
 extern const char* const kExportUsage;
 
+int runQat(const std::vector<std::string>& args);
+extern const char* const kQatUsage;
+int runAdcSweep(const std::vector<std::string>& args);
+extern const char* const kAdcSweepUsage;
+int runSimulate(const std::vector<std::string>& args);
+extern const char* const kSimulateUsage;
+
 }  // namespace cimscope::cli

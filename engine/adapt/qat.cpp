@@ -10,6 +10,11 @@
 
 namespace cimscope {
 
+std::optional<QuantConfig> checkpointQuantConfig(const std::string& checkpoint) {
+  return quantConfigFromTrainingConfig(readCheckpoint(checkpoint).training_config_json,
+                                       checkpoint);
+}
+
 TrainConfig QatJob::defaultTrainConfig() {
   TrainConfig c;
   c.epochs = 5;

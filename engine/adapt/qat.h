@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,5 +49,8 @@ struct QatResult {
 // (stage "stage2", quantization recorded; docs/hdf5-schema.md "Stage 2"). Same error and
 // cancellation contract as trainNetwork.
 QatResult runQat(const QatJob& job, const Dataset& data, TrainObserver& observer);
+
+// The quantization a Stage 2 checkpoint records (nullopt for a float / Stage 1 one).
+std::optional<QuantConfig> checkpointQuantConfig(const std::string& checkpoint);
 
 }  // namespace cimscope
