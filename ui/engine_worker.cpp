@@ -2,13 +2,22 @@
 
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <cmath>
 #include <exception>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
 
 #include "engine/adapt/adc_sweep.h"
 #include "engine/adapt/morph.h"
+#include "engine/adapt/qat.h"
+#include "engine/jobs/experiment_config.h"
+#include "engine/jobs/pipeline.h"
+#include "engine/jobs/sweep_runner.h"
+#include "engine/store/h5_file.h"
+#include "engine/store/result_readers.h"
+#include "engine/store/run_file.h"
 #include "engine/adapt/trainer.h"
 #include "ui/result_adapters.h"
 #include "engine/cim/macro_preset_catalog.h"
@@ -394,6 +403,404 @@ void EngineWorker::runAdcSweep(const AdcSweepRequest& request) {
     out.job_id = id;
     out.cancelled = r.status == AdcSweepResult::Status::kCancelled;
     out.summary = tr("%1 ADC point(s)%2").arg(r.points.size()).arg(out.cancelled ? tr(", cancelled") : QString());
+    Q_EMIT jobFinished(out);
+  } catch (const std::exception& e) {
+    Q_EMIT jobFailed(id, QString::fromStdString(e.what()));
+  }
+}
+
+
+namespace {
+
+QString q(const std::string& s) { return QString::fromStdString(s); }
+
+// A stage's results: from its own file when it is still beside the run file, else from the
+// copy inside the run file (/stages/<name>), so a run file alone is enough.
+struct StageSource {
+  std::unique_ptr<H5File> file;
+  std::string group;
+};
+StageSource openStage(const std::string& run_file, const StageSummary& s) {
+  StageSource src;
+  std::error_code ec;
+  if (!s.file.empty() && std::filesystem::exists(s.file, ec)) {
+    src.file = std::make_unique<H5File>(s.file, H5File::Mode::kRead);
+  } else {
+    src.file = std::make_unique<H5File>(run_file, H5File::Mode::kRead);
+    src.group = "/stages/" + s.name;
+  }
+  return src;
+}
+
+ImportanceData importanceFromFile(const MorphImportanceFile& m, const NetworkSpec& net,
+                                  const MacroSpec& macro, const QString& source) {
+  MappingReport mapping;
+  try {
+    mapping = mapNetwork(net, macro);
+  } catch (const std::exception&) {
+    // Importance is still worth showing without the macro cost.
+  }
+  ImportanceData d;
+  d.source = source;
+  for (std::size_t i = 0; i < m.layers.size(); ++i) {
+    const MorphLayerImportance& l = m.layers[i];
+    if (!l.has_batch_norm) continue;  // the classifier has no |gamma|
+    LayerImportanceRow row;
+    row.layer = q(l.name);
+    row.importance = l.sum;
+    if (i < mapping.layers.size()) row.macros = static_cast<int>(mapping.layers[i].tiles);
+    for (double g : l.gamma) row.channels.push_back(g);
+    d.layers.push_back(row);
+  }
+  return d;
+}
+
+AdcSweepData adcFromFile(const AdcSweepFile& f, const QString& source) {
+  AdcSweepResult r;
+  r.float_accuracy = f.float_accuracy;
+  r.quantized_accuracy = f.quantized_accuracy;
+  for (const auto& p : f.points) {
+    AdcSweepPoint pt;
+    pt.adc_bits = p.adc_bits;
+    pt.unaware_accuracy = p.unaware_accuracy;
+    pt.aware_accuracy = p.aware_accuracy;
+    pt.seconds = p.seconds;
+    r.points.push_back(pt);
+  }
+  return adcSweepDataFrom(r, source);
+}
+
+// Everything the tabs show for one recorded stage. Reading a stage's extras may fail (an old
+// file, a stage cancelled half-way): the summary row still counts, the reason goes to `warn`.
+RunStageData stageData(const std::string& run_file, const StageSummary& s,
+                       const ExperimentConfig& config, const MacroSpec& macro,
+                       const std::function<void(const QString&)>& warn) {
+  RunStageData d;
+  d.run_file = q(run_file);
+  d.name = q(s.name);
+  d.stage_file = q(s.file);
+  d.accuracy = std::isfinite(s.accuracy) ? s.accuracy : -1;
+  d.params = s.params;
+  d.macros = s.macros;
+  d.utilization = s.utilization;
+  d.weight_load_cycles_per_inference = s.weight_load_cycles_per_inference;
+  d.latency_cycles = s.latency_cycles;
+  d.energy_pj = s.energy_pj;
+  d.compression = s.compression;
+  d.seconds = s.seconds;
+  d.dataset = q(config.dataset.name);
+  const QString source = QObject::tr("%1 of %2").arg(d.name, QFileInfo(d.run_file).fileName());
+  try {
+    StageSource src = openStage(run_file, s);
+    const std::string root = src.group.empty() ? "/" : src.group;
+    if (s.name != "adc_sweep") {
+      if (const auto spec = src.file->stringAttribute(root, "network_spec")) {
+        d.network = networkSpecFromJson(nlohmann::json::parse(*spec), s.file + " network_spec");
+        d.has_network = true;
+      }
+      d.epochs = static_cast<int>(src.file->intAttribute(root, "epochs_completed").value_or(0));
+    }
+    if (s.name == "stage1" && d.has_network) {
+      d.importance = importanceFromFile(readMorphImportance(*src.file, src.group), d.network,
+                                        macro, source);
+    } else if (s.name == "adc_sweep") {
+      d.adc = adcFromFile(readAdcSweepFile(*src.file, src.group), source);
+    }
+  } catch (const std::exception& e) {
+    warn(QObject::tr("%1: %2").arg(d.name, q(e.what())));
+  }
+  return d;
+}
+
+class JobPipelineObserver : public PipelineObserver {
+ public:
+  JobPipelineObserver(int job_id, std::function<void(const JobProgress&)> progress,
+                      std::function<void(const StageSummary&)> stage,
+                      std::function<void(const QString&)> log)
+      : job_id_(job_id), progress_(std::move(progress)), stage_(std::move(stage)),
+        log_(std::move(log)) {
+    since_.start();
+  }
+  void onProgress(const PipelineProgress& p) override {
+    // Throttled to ~10 Hz (STYLE.md rule 12); a new stage always shows at once.
+    const bool new_stage = p.stage != last_stage_;
+    if (!new_stage && since_.elapsed() < EngineWorker::kProgressIntervalMs) return;
+    last_stage_ = p.stage;
+    since_.restart();
+    JobProgress out;
+    out.job_id = job_id_;
+    out.fraction = p.fraction;
+    out.stage = QObject::tr("%1 (%2/%3)").arg(q(p.stage)).arg(p.stage_index + 1).arg(p.stage_count);
+    out.message = q(p.message);
+    out.eta_seconds = p.eta_seconds > 0 ? p.eta_seconds : -1;
+    progress_(out);
+  }
+  void onStage(const StageSummary& s) override { stage_(s); }
+  void onLog(const std::string& line) override { log_(q(line)); }
+
+ private:
+  int job_id_;
+  std::function<void(const JobProgress&)> progress_;
+  std::function<void(const StageSummary&)> stage_;
+  std::function<void(const QString&)> log_;
+  QElapsedTimer since_;
+  std::string last_stage_;
+};
+
+}  // namespace
+
+void EngineWorker::runPipeline(const PipelineRequest& request) {
+  const int id = request.job_id;
+  static const std::atomic<bool> never{false};
+  const std::atomic<bool>& cancel = request.cancel ? *request.cancel : never;
+  try {
+    if (cancel.load()) {
+      Q_EMIT jobFinished(JobOutcome{id, true, tr("cancelled before it started"), {}, -1});
+      return;
+    }
+    Q_EMIT jobStarted(id);
+    const ExperimentConfig config =
+        ExperimentConfig::fromJson(nlohmann::json::parse(request.config_json), "pipeline config");
+    config.validate();
+    const MacroSpec macro = config.macro();
+    const std::string run = request.run_file.toStdString();
+    Q_EMIT jobLog(id, tr("pipeline %1 on %2, macro %3 -> %4")
+                          .arg(q(config.model), q(config.dataset.name), q(macro.name),
+                               request.run_file));
+    auto log = [this, id](const QString& line) { Q_EMIT jobLog(id, line); };
+    JobPipelineObserver observer(
+        id, [this](const JobProgress& p) { Q_EMIT jobProgress(p); },
+        [&](const StageSummary& s) {
+          Q_EMIT runStageRecorded(stageData(run, s, config, macro, log));
+        },
+        log);
+    const PipelineResult r = cimscope::runPipeline(config, run, request.resume, observer, cancel);
+    for (const auto& w : r.warnings) Q_EMIT jobLog(id, tr("warning: %1").arg(q(w)));
+    JobOutcome out;
+    out.job_id = id;
+    out.cancelled = r.status == PipelineResult::Status::kCancelled;
+    out.summary = tr("%1 stage(s) in %2%3, %4 s")
+                      .arg(r.stages.size())
+                      .arg(QFileInfo(request.run_file).fileName())
+                      .arg(out.cancelled ? tr(", cancelled") : QString())
+                      .arg(r.seconds, 0, 'f', 1);
+    for (const auto& s : r.stages) {
+      if (s.name == "stage2" && std::isfinite(s.accuracy)) out.test_accuracy = s.accuracy;
+    }
+    Q_EMIT jobFinished(out);
+  } catch (const std::exception& e) {
+    Q_EMIT jobFailed(id, QString::fromStdString(e.what()));
+  }
+}
+
+void EngineWorker::openResultFile(const QString& path) {
+  std::string format;
+  try {
+    const H5File f(path.toStdString(), H5File::Mode::kRead);
+    format = f.stringAttribute("/", "format").value_or("");
+  } catch (const std::exception& e) {
+    Q_EMIT failed(tr("Opening %1").arg(path), QString::fromStdString(e.what()));
+    return;
+  }
+  if (format == "cimscope-run") {
+    openRunFile(path);
+  } else if (format == "cimscope-sweep") {
+    openSweepFile(path);
+  } else {
+    openCheckpoint(path);
+  }
+}
+
+void EngineWorker::openRunFile(const QString& path) {
+  try {
+    const std::string file = path.toStdString();
+    const RunFileState state = readRunFile(file);
+    const ExperimentConfig config =
+        ExperimentConfig::fromJson(nlohmann::json::parse(state.config_json), file + " config");
+    const MacroSpec macro = config.macro();
+    RunOpened opened;
+    opened.run_file = path;
+    opened.config_json = q(state.config_json);
+    opened.macro = macro;
+    opened.model = q(config.model);
+    opened.dataset = q(config.dataset.name);
+    for (const auto& c : state.completed) opened.completed << q(c);
+    Q_EMIT runOpened(opened);
+    QStringList problems;
+    for (const StageSummary& s : state.summaries) {
+      Q_EMIT runStageRecorded(
+          stageData(file, s, config, macro, [&](const QString& w) { problems << w; }));
+    }
+    if (!problems.isEmpty()) Q_EMIT status(tr("Opened %1 (%2)").arg(path, problems.join("; ")));
+  } catch (const std::exception& e) {
+    Q_EMIT failed(tr("Opening %1").arg(path), QString::fromStdString(e.what()));
+  }
+}
+
+namespace {
+SweepPointRow sweepRow(const MacroSpec& base, const std::vector<std::string>& axes,
+                       const std::vector<std::string>& values_json) {
+  SweepPointRow row;
+  nlohmann::json m = macroSpecToJson(base);
+  for (std::size_t i = 0; i < axes.size() && i < values_json.size(); ++i) {
+    const nlohmann::json v = nlohmann::json::parse(values_json[i]);
+    m[axes[i]] = v;
+    row.parameter_values << (v.is_string() ? q(v.get<std::string>()) : q(v.dump()));
+  }
+  try {
+    row.macro = macroSpecFromJson(m, "sweep point");
+  } catch (const std::exception&) {
+    row.macro = base;  // an impossible point (it failed); selecting it keeps the macro
+  }
+  return row;
+}
+}  // namespace
+
+void EngineWorker::openSweepFile(const QString& path) {
+  try {
+    const H5File f(path.toStdString(), H5File::Mode::kRead);
+    const SweepFile sweep = readSweepFile(f);
+    MacroSpec base;
+    try {
+      base = ExperimentConfig::fromJson(nlohmann::json::parse(sweep.config_json), "sweep config")
+                 .macro();
+    } catch (const std::exception&) {
+      // Without its config the points still show; their macros start from the defaults.
+    }
+    SweepData d;
+    d.source = QFileInfo(path).fileName();
+    for (const auto& a : sweep.axes) d.parameter_names << q(a);
+    for (const SweepFileRow& r : sweep.rows) {
+      if (!r.ok) continue;
+      SweepPointRow row = sweepRow(base, sweep.axes, r.values_json);
+      row.accuracy = std::isfinite(r.accuracy) ? r.accuracy : -1;
+      row.latency_us = r.latency_us;
+      row.macros = r.macros;
+      row.utilization = r.utilization;
+      row.energy_pj = r.energy_pj;
+      d.points.push_back(row);
+    }
+    Q_EMIT sweepOpened(d);
+  } catch (const std::exception& e) {
+    Q_EMIT failed(tr("Opening %1").arg(path), QString::fromStdString(e.what()));
+  }
+}
+
+void EngineWorker::runStage2(const Stage2Request& request) {
+  const int id = request.job_id;
+  static const std::atomic<bool> never{false};
+  const std::atomic<bool>& cancel = request.cancel ? *request.cancel : never;
+  try {
+    if (cancel.load()) {
+      Q_EMIT jobFinished(JobOutcome{id, true, tr("cancelled before it started"), {}, -1});
+      return;
+    }
+    Q_EMIT jobStarted(id);
+    Q_EMIT jobProgress(JobProgress{id, 0, tr("loading data"), q(request.data.name), -1});
+    QatJob job;
+    job.in_checkpoint = request.in_checkpoint;
+    job.out_checkpoint = request.out_checkpoint;
+    job.quant.macro = request.macro;
+    job.adc_aware = request.adc_aware;
+    job.train.epochs = request.epochs;
+    job.dataset_name = request.data.name;
+    job.subset_train = request.data.subset_train;
+    job.subset_test = request.data.subset_test;
+    job.validate();
+    const Dataset data = loadDataset(request.data);
+    JobTrainObserver observer(
+        id, cancel, [this](const JobProgress& p) { Q_EMIT jobProgress(p); },
+        [this, id](const QString& line) { Q_EMIT jobLog(id, line); });
+    const QatResult r = runQat(job, data, observer);
+    for (const auto& w : r.warnings) Q_EMIT jobLog(id, tr("warning: %1").arg(q(w)));
+    JobOutcome out;
+    out.job_id = id;
+    out.cancelled = r.train.status == TrainResult::Status::kCancelled;
+    if (!out.cancelled) {
+      out.test_accuracy = r.cim_eval.accuracy;
+      out.summary = tr("Stage 2 done: accuracy %1 % with partial sums through the ADC "
+                       "(%2 % weights/activations only), %3 % fewer weight bits -> %4")
+                        .arg(100 * r.cim_eval.accuracy, 0, 'f', 2)
+                        .arg(100 * r.quantized_eval.accuracy, 0, 'f', 2)
+                        .arg(100 * r.compression, 0, 'f', 1)
+                        .arg(q(request.out_checkpoint));
+      Q_EMIT stage2Ready(r.cim_eval.accuracy);
+    } else {
+      out.summary = tr("cancelled");
+    }
+    Q_EMIT jobFinished(out);
+  } catch (const std::exception& e) {
+    Q_EMIT jobFailed(id, QString::fromStdString(e.what()));
+  }
+}
+
+namespace {
+class JobSweepObserver : public SweepObserver {
+ public:
+  explicit JobSweepObserver(std::function<bool(const SweepPoint&, std::int64_t, std::int64_t)> f)
+      : f_(std::move(f)) {}
+  bool onPoint(const SweepPoint& p, std::int64_t done, std::int64_t total) override {
+    return f_(p, done, total);
+  }
+
+ private:
+  std::function<bool(const SweepPoint&, std::int64_t, std::int64_t)> f_;
+};
+}  // namespace
+
+void EngineWorker::runSweep(const SweepRequest& request) {
+  const int id = request.job_id;
+  static const std::atomic<bool> never{false};
+  const std::atomic<bool>& cancel = request.cancel ? *request.cancel : never;
+  try {
+    if (cancel.load()) {
+      Q_EMIT jobFinished(JobOutcome{id, true, tr("cancelled before it started"), {}, -1});
+      return;
+    }
+    Q_EMIT jobStarted(id);
+    const ExperimentConfig config =
+        ExperimentConfig::fromJson(nlohmann::json::parse(request.config_json), "sweep config");
+    config.validate();
+    const MacroSpec base = config.macro();
+    std::vector<std::string> axes;
+    SweepData empty;
+    empty.source = QFileInfo(request.out).fileName();
+    for (const auto& [field, values] : config.sweep.axes) {
+      axes.push_back(field);
+      empty.parameter_names << q(field);
+    }
+    Q_EMIT sweepStarted(empty);
+    QElapsedTimer since;
+    since.start();
+    JobSweepObserver observer([&](const SweepPoint& p, std::int64_t done, std::int64_t total) {
+      if (p.ok) {
+        std::vector<std::string> values;
+        for (const auto& v : p.values) values.push_back(v.dump());
+        SweepPointRow row = sweepRow(base, axes, values);
+        row.accuracy = std::isfinite(p.accuracy) ? p.accuracy : -1;
+        row.latency_us = p.totals.latency_us;
+        row.macros = p.totals.macros;
+        row.utilization = p.totals.utilization;
+        row.energy_pj = p.totals.energy_pj;
+        Q_EMIT sweepPointReady(row);  // a point appears when it is done
+      }
+      if (done == total || since.elapsed() >= kProgressIntervalMs) {
+        since.restart();
+        Q_EMIT jobProgress(JobProgress{id, double(done) / std::max<std::int64_t>(1, total),
+                                       tr("point %1/%2").arg(done).arg(total), {}, -1});
+      }
+      return !cancel.load();
+    });
+    const SweepResult r = cimscope::runSweep(config, request.out.toStdString(), false, observer);
+    JobOutcome out;
+    out.job_id = id;
+    out.cancelled = r.cancelled;
+    out.summary = tr("%1 of %2 point(s) (%3 failed) in %4, %5 s")
+                      .arg(r.evaluated)
+                      .arg(r.total)
+                      .arg(r.failed)
+                      .arg(QFileInfo(request.out).fileName())
+                      .arg(r.seconds, 0, 'f', 1);
     Q_EMIT jobFinished(out);
   } catch (const std::exception& e) {
     Q_EMIT jobFailed(id, QString::fromStdString(e.what()));

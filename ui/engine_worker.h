@@ -38,9 +38,20 @@ class EngineWorker : public QObject {
   void trainBaseline(const cimscope::BaselineTrainRequest& request);
   void runStage1(const cimscope::Stage1Request& request);
   void runAdcSweep(const cimscope::AdcSweepRequest& request);
+  void runStage2(const cimscope::Stage2Request& request);
+  // The whole pipeline into a run file; every recorded stage arrives as runStageRecorded.
+  void runPipeline(const cimscope::PipelineRequest& request);
+  // A design-space sweep; every finished point arrives as sweepPointReady.
+  void runSweep(const cimscope::SweepRequest& request);
 
   // Files (HDF5 is read on the engine thread only, DESIGN.md section 3).
   void openCheckpoint(const QString& path);
+  // A run file (cimscope-cli run, Full pipeline): runOpened, then one runStageRecorded per stage.
+  void openRunFile(const QString& path);
+  // Any .h5: dispatches on its format to openRunFile, openSweepFile or openCheckpoint.
+  void openResultFile(const QString& path);
+  // A sweep file (cimscope-cli sweep): sweepOpened with every point.
+  void openSweepFile(const QString& path);
   void exportMappingJson(const cimscope::NetworkSpec& network, const cimscope::MacroSpec& macro,
                          const QString& path);
   void saveMacroSpec(const cimscope::MacroSpec& macro, const QString& path);
@@ -64,6 +75,13 @@ class EngineWorker : public QObject {
   void importanceReady(const cimscope::ImportanceData& data);
   void stage1Ready(const cimscope::NetworkSpec& adapted, double accuracy);
   void adcSweepUpdated(const cimscope::AdcSweepData& data);
+
+  void stage2Ready(double accuracy);
+  void runOpened(const cimscope::RunOpened& run);
+  void runStageRecorded(const cimscope::RunStageData& stage);
+  void sweepStarted(const cimscope::SweepData& empty);  // parameter names, no points yet
+  void sweepPointReady(const cimscope::SweepPointRow& point);
+  void sweepOpened(const cimscope::SweepData& data);
 
   void checkpointOpened(const cimscope::CheckpointSummary& summary);
   void fileWritten(const QString& path);

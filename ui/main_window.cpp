@@ -19,10 +19,12 @@
 #include <QTimer>
 #include <QToolBar>
 #include <cstdio>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "engine/cim/macro_spec_json.h"
 #include "engine/common/version.h"
+#include "engine/jobs/experiment_config.h"
 #include "engine/nn/runtime_info.h"
 #include "ui/charts/adc_accuracy_chart.h"
 #include "ui/charts/importance_chart.h"
@@ -57,6 +59,8 @@ const Preference<QString> kLastProject{"project/last", {}};
 const Preference<QStringList> kRecent{"project/recent", {}};
 const Preference<bool> kFirstLaunchDone{"project/firstLaunchDone", false};
 const Preference<QString> kExportDir{"export/dir", {}};
+
+QString stamp() { return QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss"); }
 
 QString runsDir() {
   const QString d = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/runs";
@@ -161,7 +165,7 @@ void MainWindow::createMenus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
   QAction* open = file->addAction(tr("&Open..."));
   open->setShortcut(QKeySequence::Open);
-  open->setToolTip(tr("Open a checkpoint (.h5) or a macro spec (.json)"));
+  open->setToolTip(tr("Open a run file, sweep file or checkpoint (.h5), or a macro spec (.json)"));
   connect(open, &QAction::triggered, this, [this] {
     const QString p = QFileDialog::getOpenFileName(
         this, tr("Open"), QFileInfo(kLastProject.get()).absolutePath(),
@@ -219,10 +223,10 @@ void MainWindow::createRunActions(QMenu* run) {
   const Spec specs[] = {
       {JobKind::kTrainBaseline, QKeySequence(Qt::CTRL | Qt::Key_T), nullptr},
       {JobKind::kStage1, QKeySequence(Qt::CTRL | Qt::Key_1), nullptr},
-      {JobKind::kStage2, QKeySequence(Qt::CTRL | Qt::Key_2), "Stage 2 (engine/adapt/qat*)"},
+      {JobKind::kStage2, QKeySequence(Qt::CTRL | Qt::Key_2), nullptr},
       {JobKind::kAdcSweep, QKeySequence(), nullptr},
-      {JobKind::kFullPipeline, QKeySequence(Qt::CTRL | Qt::Key_R), "the pipeline (engine/jobs)"},
-      {JobKind::kSweep, QKeySequence(), "design-space sweeps (engine/jobs)"},
+      {JobKind::kFullPipeline, QKeySequence(Qt::CTRL | Qt::Key_R), nullptr},
+      {JobKind::kSweep, QKeySequence(), nullptr},
   };
   for (const Spec& s : specs) {
     QAction* a = run->addAction(jobKindTitle(s.kind));
@@ -235,6 +239,15 @@ void MainWindow::createRunActions(QMenu* run) {
                   : s.kind == JobKind::kStage1
                       ? tr("CIM-aware morphing of the open checkpoint for the current macro: "
                            "shrink, prune, expand, fine-tune")
+                  : s.kind == JobKind::kStage2
+                      ? tr("ADC-aware quantization-aware training of the open checkpoint on the "
+                           "current macro (partial sums through the ADC)")
+                  : s.kind == JobKind::kFullPipeline
+                      ? tr("Baseline, Stage 1, Stage 2 and the ADC sweep of the current model, "
+                           "data set and macro into one run file (quick or full preset)")
+                  : s.kind == JobKind::kSweep
+                      ? tr("Design-space sweep around the current macro: rows x columns x ADC "
+                           "bits, mapping and cost of every point")
                       : tr("Accuracy vs ADC bits (3..8) of the open checkpoint on the current "
                            "macro, ADC-unaware and ADC-aware"));
     toolbar->addAction(a);
@@ -246,6 +259,12 @@ void MainWindow::createRunActions(QMenu* run) {
           &MainWindow::startStage1);
   connect(run_actions_.value(JobKind::kAdcSweep), &QAction::triggered, this,
           &MainWindow::startAdcSweep);
+  connect(run_actions_.value(JobKind::kStage2), &QAction::triggered, this,
+          &MainWindow::startStage2);
+  connect(run_actions_.value(JobKind::kFullPipeline), &QAction::triggered, this,
+          &MainWindow::startFullPipeline);
+  connect(run_actions_.value(JobKind::kSweep), &QAction::triggered, this,
+          &MainWindow::startSweep);
   run->addSeparator();
   toolbar->addSeparator();
   QAction* cancel = run->addAction(tr("&Cancel all jobs"));
@@ -302,11 +321,24 @@ void MainWindow::connectEngine() {
   });
   connect(model_panel_, &ModelPanel::checkpointCleared, model_,
           &ExplorerModel::clearBaselineCheckpoint);
+  connect(worker, &EngineWorker::runOpened, this, &MainWindow::onRunOpened);
+  connect(worker, &EngineWorker::runStageRecorded, this, &MainWindow::onRunStage);
+  connect(worker, &EngineWorker::sweepOpened, this, [this](const SweepData& d) {
+    checkpoint_pending_ = false;
+    showSweep(d);
+    if (!sweep_file_pending_.isEmpty()) addRecent(sweep_file_pending_);
+    tabs_->setCurrentWidget(sweep_);
+    statusBar()->showMessage(tr("Opened %1: %2 point(s)").arg(d.source).arg(d.points.size()), 5000);
+  });
   connect(worker, &EngineWorker::checkpointOpened, this, [this](const CheckpointSummary& s) {
     checkpoint_pending_ = false;
     model_panel_->showCheckpoint(s);
     model_->setBaselineCheckpoint(s);
-    kLastProject.set(s.path);
+    // A plain checkpoint is the project now (a run's own stage files keep the run).
+    if (current_run_.isEmpty() || !s.path.startsWith(current_run_ + ".stages/")) {
+      current_run_.clear();
+      kLastProject.set(s.path);
+    }
     addRecent(s.path);
     statusBar()->showMessage(tr("Opened %1").arg(s.path), 5000);
   });
@@ -323,6 +355,10 @@ void MainWindow::connectEngine() {
   connect(jobs, &EngineWorker::importanceReady, importance_, &ImportanceChart::setData);
   connect(jobs, &EngineWorker::stage1Ready, model_, &ExplorerModel::setStage1Result);
   connect(jobs, &EngineWorker::adcSweepUpdated, this, &MainWindow::showAdcSweep);
+  connect(jobs, &EngineWorker::stage2Ready, model_, &ExplorerModel::setStage2Accuracy);
+  connect(jobs, &EngineWorker::runStageRecorded, this, &MainWindow::onRunStage);
+  connect(jobs, &EngineWorker::sweepStarted, sweep_, &SweepExplorerPanel::setData);
+  connect(jobs, &EngineWorker::sweepPointReady, sweep_, &SweepExplorerPanel::appendPoint);
   connect(jobs, &EngineWorker::jobFinished, this, [this](const JobOutcome& o) {
     statusBar()->showMessage(tr("Job #%1: %2").arg(o.job_id).arg(o.summary), 10000);
     // A new baseline becomes the open checkpoint (Stage 1 / ADC results stay beside it).
@@ -349,20 +385,188 @@ void MainWindow::restoreSettings() {
   restoreGeometry(kGeometry.get());
   restoreState(kWindowState.get());
   tabs_->setCurrentIndex(std::clamp(kTab.get(), 0, tabs_->count() - 1));
-  // Relaunch reopens the last project (its checkpoint), read on the engine thread.
+  // Relaunch reopens the last project (its run file or checkpoint), read on the engine thread.
   const QString last = kLastProject.get();
-  if (!last.isEmpty() && QFileInfo::exists(last)) model_panel_->chooseCheckpoint(last);
+  if (!last.isEmpty() && QFileInfo::exists(last)) openFile(last);
 }
 
 void MainWindow::maybeStartFirstLaunchPipeline() {
+  const char* off = std::getenv("CIMSCOPE_NO_FIRST_LAUNCH");
+  if (!first_launch_enabled_ || (off && *off && std::string(off) != "0")) return;
   if (kFirstLaunchDone.get() || !kLastProject.get().isEmpty()) return;
   kFirstLaunchDone.set(true);
-  // HOOK (engine/jobs): start runPipeline() on the quick preset here so every tab fills within
-  // minutes, e.g. jobs_panel_->addJob(JobKind::kFullPipeline) + EngineWorker::runPipeline.
-  // Until the pipeline exists, point at the one job that does.
-  statusBar()->showMessage(
-      tr("First launch: train a quick baseline with Run > Train baseline (Ctrl+T) to fill "
-         "the summary"), 15000);
+  // The quick preset with the panels' defaults (resnet20, Fashion-MNIST, reference-256): every
+  // tab fills within minutes while the user watches the jobs panel.
+  try {
+    startPipeline(pipelineConfigJson(true), runsDir() + "/quick-" + stamp() + ".h5");
+    statusBar()->showMessage(
+        tr("First launch: running the quick pipeline; the tabs fill as its stages finish"),
+        15000);
+  } catch (const std::exception& e) {
+    onFailed(tr("First-launch pipeline"), QString::fromStdString(e.what()));
+  }
+}
+
+QString MainWindow::findConfigPreset(const QString& name) {
+  QStringList dirs;
+  const QString env = qEnvironmentVariable("CIMSCOPE_RESOURCES_DIR");
+  if (!env.isEmpty()) dirs << env + "/configs";
+  dirs << QCoreApplication::applicationDirPath() + "/../share/cimscope/configs";
+  // ui/main_window.cpp -> <source>/resources/configs (a build tree runs from the source).
+  dirs << QFileInfo(QStringLiteral(__FILE__)).absolutePath() + "/../resources/configs";
+  for (const QString& d : dirs) {
+    const QString p = QDir(d).absoluteFilePath(name);
+    if (QFileInfo::exists(p)) return QDir::cleanPath(p);
+  }
+  return {};
+}
+
+std::string MainWindow::pipelineConfigJson(bool quick) const {
+  const QString preset = findConfigPreset(quick ? "quick.json" : "full.json");
+  ExperimentConfig c =
+      preset.isEmpty() ? ExperimentConfig::defaults() : ExperimentConfig::readFile(preset.toStdString());
+  // The user's state wins over the preset: model, widths, data set and every macro field.
+  const NetworkSpec net = model_->network();
+  c.model = net.model;
+  c.widths = net.widths;
+  c.dataset.name = model_panel_->datasetName().toStdString();
+  nlohmann::json m = macroSpecToJson(model_->macro());
+  for (const char* informational : {"name", "citation", "notes"}) m.erase(informational);
+  c.macro_overrides = m;
+  nlohmann::json j = c.toJson();
+  const ExperimentConfig checked = ExperimentConfig::fromJson(j, "the panels' experiment");
+  checked.validate();
+  return checked.toJson().dump();
+}
+
+int MainWindow::startPipeline(const std::string& config_json, const QString& run_file) {
+  PipelineRequest request;
+  request.config_json = config_json;
+  request.run_file = run_file;
+  request.job_id = jobs_panel_->addJob(JobKind::kFullPipeline,
+                                       tr("(%1)").arg(QFileInfo(run_file).fileName()));
+  request.cancel = jobs_panel_->token(request.job_id);
+  // The new run is the project: its stages replace what the tabs showed.
+  current_run_ = run_file;
+  recorded_lines_.clear();
+  summary_->setRunNote({});
+  model_->clearStageResults();
+  importance_->setData({});
+  adc_chart_->setData({});
+  kLastProject.set(run_file);
+  addRecent(run_file);
+  QMetaObject::invokeMethod(jobs_engine_->worker(), "runPipeline", Qt::QueuedConnection,
+                            Q_ARG(cimscope::PipelineRequest, request));
+  return request.job_id;
+}
+
+void MainWindow::startFullPipeline() {
+  const bool quick = model_panel_->quickPreset();
+  try {
+    startPipeline(pipelineConfigJson(quick),
+                  runsDir() + (quick ? "/quick-" : "/full-") + stamp() + ".h5");
+  } catch (const std::exception& e) {
+    QMessageBox::warning(this, tr("Full pipeline"),
+                         tr("Cannot build the experiment config:\n%1").arg(e.what()));
+  }
+}
+
+void MainWindow::startStage2() {
+  const QString in = requireCheckpoint(tr("Stage 2"));
+  if (in.isEmpty()) return;
+  Stage2Request request;
+  request.in_checkpoint = in.toStdString();
+  request.out_checkpoint =
+      (runsDir() + "/" + QFileInfo(in).completeBaseName() + "-stage2-" + stamp() + ".h5")
+          .toStdString();
+  request.macro = model_->macro();
+  request.adc_aware = true;
+  request.epochs = model_panel_->quickPreset() ? 2 : 10;
+  request.data = model_panel_->datasetConfig();
+  request.job_id = jobs_panel_->addJob(JobKind::kStage2, tr("(%1)").arg(QFileInfo(in).fileName()));
+  request.cancel = jobs_panel_->token(request.job_id);
+  QMetaObject::invokeMethod(jobs_engine_->worker(), "runStage2", Qt::QueuedConnection,
+                            Q_ARG(cimscope::Stage2Request, request));
+  tabs_->setCurrentWidget(summary_);
+}
+
+void MainWindow::startSweep() {
+  try {
+    nlohmann::json j = nlohmann::json::parse(pipelineConfigJson(true));
+    const MacroSpec& m = model_->macro();
+    // Around the current macro: half, same and double the array, ADC bits +-2.
+    auto around = [](int v, int lo, int hi) {
+      nlohmann::json out = nlohmann::json::array();
+      for (int x : {v / 2, v, v * 2}) {
+        if (x >= lo && x <= hi) out.push_back(x);
+      }
+      return out;
+    };
+    nlohmann::json bits = nlohmann::json::array();
+    for (int b = std::max(1, m.adc_bits - 2); b <= std::min(12, m.adc_bits + 2); ++b) bits.push_back(b);
+    j["sweep"] = {{"axes", {{"rows", around(m.rows, 16, 1024)},
+                            {"cols", around(m.cols, 16, 1024)},
+                            {"adc_bits", bits}}},
+                  {"evaluate", "mapping"}};
+    SweepRequest request;
+    request.config_json = j.dump();
+    request.out = runsDir() + "/sweep-" + stamp() + ".h5";
+    request.job_id = jobs_panel_->addJob(JobKind::kSweep,
+                                         tr("(%1)").arg(QFileInfo(request.out).fileName()));
+    request.cancel = jobs_panel_->token(request.job_id);
+    QMetaObject::invokeMethod(jobs_engine_->worker(), "runSweep", Qt::QueuedConnection,
+                              Q_ARG(cimscope::SweepRequest, request));
+    tabs_->setCurrentWidget(sweep_);
+  } catch (const std::exception& e) {
+    QMessageBox::warning(this, tr("Sweep"), tr("Cannot build the sweep:\n%1").arg(e.what()));
+  }
+}
+
+void MainWindow::onRunOpened(const RunOpened& run) {
+  checkpoint_pending_ = false;
+  current_run_ = run.run_file;
+  recorded_lines_.clear();
+  summary_->setRunNote({});
+  model_->clearStageResults();
+  importance_->setData({});
+  adc_chart_->setData({});
+  macro_panel_->setSpec(run.macro);  // the run's numbers were computed on its macro
+  kLastProject.set(run.run_file);
+  addRecent(run.run_file);
+  statusBar()->showMessage(tr("Opened run %1: %2").arg(QFileInfo(run.run_file).fileName(),
+                                                       run.completed.join(", ")), 8000);
+}
+
+void MainWindow::onRunStage(const RunStageData& d) {
+  if (!current_run_.isEmpty() && d.run_file != current_run_) return;  // an older run's stage
+  const QLocale loc;
+  recorded_lines_ << tr("%1: accuracy %2, %3 macros, utilization %4 %, %5 s")
+                         .arg(d.name)
+                         .arg(d.accuracy >= 0 ? QStringLiteral("%1 %").arg(100 * d.accuracy, 0, 'f', 2)
+                                              : tr("not evaluated"))
+                         .arg(loc.toString(d.macros))
+                         .arg(100 * d.utilization, 0, 'f', 1)
+                         .arg(d.seconds, 0, 'f', 0);
+  summary_->setRunNote(tr("Recorded in %1 (on the run's macro): %2")
+                           .arg(QFileInfo(d.run_file).fileName(), recorded_lines_.join("; ")));
+  if (d.name == "baseline" && d.has_network) {
+    CheckpointSummary s;
+    s.path = d.stage_file;
+    s.stage = "float";
+    s.network = d.network;
+    s.dataset = d.dataset;
+    s.epochs = d.epochs;
+    s.test_accuracy = d.accuracy;
+    model_panel_->showCheckpoint(s);
+    model_->setBaselineCheckpoint(s);
+  } else if (d.name == "stage1") {
+    if (d.has_network) model_->setStage1Result(d.network, d.accuracy);
+    if (!d.importance.isEmpty()) importance_->setData(d.importance);
+  } else if (d.name == "stage2") {
+    if (d.accuracy >= 0) model_->setStage2Accuracy(d.accuracy);
+  } else if (d.name == "adc_sweep") {
+    if (!d.adc.isEmpty()) showAdcSweep(d.adc);
+  }
 }
 
 void MainWindow::startTrainBaseline() {
@@ -518,7 +722,12 @@ void MainWindow::openFile(const QString& path) {
     QMetaObject::invokeMethod(engine_->worker(), "loadMacroFile", Qt::QueuedConnection,
                               Q_ARG(QString, path));
   } else {
-    openCheckpoint(path);
+    // Checkpoint, run file or sweep file: the engine thread reads the format and answers with
+    // checkpointOpened, runOpened (+ its stages) or sweepOpened.
+    checkpoint_pending_ = true;
+    sweep_file_pending_ = path;
+    QMetaObject::invokeMethod(engine_->worker(), "openResultFile", Qt::QueuedConnection,
+                              Q_ARG(QString, path));
   }
 }
 
@@ -636,7 +845,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
   kModelTemplate.set(QString::fromStdString(model_->network().model));
   kModelDataset.set(model_panel_->datasetName());
   kQuickPreset.set(model_panel_->quickPreset());
-  kLastProject.set(model_panel_->checkpointPath());
+  kLastProject.set(current_run_.isEmpty() ? model_panel_->checkpointPath() : current_run_);
   const QString current = dataset_browser_->currentDataset();
   if (!current.isEmpty()) kLastDataset.set(current);
   event->accept();

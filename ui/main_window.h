@@ -2,6 +2,7 @@
 
 #include <QMainWindow>
 #include <QMap>
+#include <string>
 
 #include "ui/ui_types.h"
 
@@ -58,6 +59,25 @@ class MainWindow : public QMainWindow {
   void openFile(const QString& path);
   void openCheckpoint(const QString& path);
 
+  // The experiment config of Run > Full pipeline: resources/configs/quick.json or full.json with
+  // the panels' model, widths, data set and macro over the preset's (the user's state wins).
+  // Throws ConfigError when the result is not a valid config.
+  std::string pipelineConfigJson(bool quick) const;
+  // Starts runPipeline on the jobs thread into `run_file`; returns the job id. The tabs fill as
+  // the stages are recorded.
+  int startPipeline(const std::string& config_json, const QString& run_file);
+  // The run file the window shows ("" when none): a pipeline's, or one that was opened.
+  QString currentRunFile() const { return current_run_; }
+  ImportanceChart* importanceChart() const { return importance_; }
+  AdcAccuracyChart* adcChart() const { return adc_chart_; }
+  SweepExplorerPanel* sweepExplorer() const { return sweep_; }
+  // First launch with no stored results starts the quick pipeline; main() turns it off for
+  // --open / --screenshot, tests with CIMSCOPE_NO_FIRST_LAUNCH=1.
+  void setFirstLaunchEnabled(bool enabled) { first_launch_enabled_ = enabled; }
+  // Where resources/configs/<name> is ("" if nowhere): $CIMSCOPE_RESOURCES_DIR/configs,
+  // <exe>/../share/cimscope/configs, the source tree.
+  static QString findConfigPreset(const QString& name);
+
  public Q_SLOTS:
   // Hooks for results whose engine APIs are being built (Stage 1 importance, ADC sweep, design
   // sweep): an adapter turns the engine's result into these plain structs.
@@ -82,10 +102,15 @@ class MainWindow : public QMainWindow {
   void startTrainBaseline();
   void startStage1();
   void startAdcSweep();
+  void startStage2();
+  void startFullPipeline();
+  void startSweep();
+  void onRunOpened(const cimscope::RunOpened& run);
+  void onRunStage(const cimscope::RunStageData& stage);
   // The open checkpoint, or "" after telling the user a job needs one.
   QString requireCheckpoint(const QString& job);
-  // The first launch (no stored results) should start the quick pipeline so every tab fills
-  // within minutes. HOOK: needs engine/jobs runPipeline(); until then it only says so.
+  // The first launch (no stored results) starts the quick pipeline so every tab fills within
+  // minutes while the user watches.
   void maybeStartFirstLaunchPipeline();
   void exportCurrentView();
   void exportMappingJson();
@@ -114,6 +139,10 @@ class MainWindow : public QMainWindow {
   bool first_listing_ = true;
   bool presets_listed_ = false;
   bool checkpoint_pending_ = false;
+  bool first_launch_enabled_ = true;
+  QString current_run_;
+  QString sweep_file_pending_;  // the .h5 being opened, for the recent list
+  QStringList recorded_lines_;  // the run file's recorded stages, under the summary table
 };
 
 }  // namespace cimscope

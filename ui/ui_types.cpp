@@ -45,6 +45,11 @@ void registerUiMetaTypes() {
     qRegisterMetaType<NetworkSpec>();
     qRegisterMetaType<std::vector<MacroPreset>>();
     qRegisterMetaType<SweepPointRow>();
+    qRegisterMetaType<PipelineRequest>();
+    qRegisterMetaType<Stage2Request>();
+    qRegisterMetaType<SweepRequest>();
+    qRegisterMetaType<RunStageData>();
+    qRegisterMetaType<RunOpened>();
     return true;
   }();
   (void)done;

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "engine/adapt/adc_sweep.h"
@@ -74,6 +75,36 @@ struct AdcSweepRequest {
   CancelToken cancel;
   AdcSweepJob job;
   DatasetConfig data;
+};
+
+// The whole pipeline (engine/jobs/pipeline.h runPipeline) of one experiment config. The config
+// travels as its JSON (ExperimentConfig::toJson) so this header stays free of engine/jobs.
+struct PipelineRequest {
+  int job_id = 0;
+  CancelToken cancel;
+  std::string config_json;  // ExperimentConfig, already overridden by the panels
+  QString run_file;         // the run HDF5 file (stage files beside it in <run>.stages/)
+  bool resume = false;
+};
+
+// Stage 2 (engine/adapt/qat.h runQat) from the open checkpoint on the current macro.
+struct Stage2Request {
+  int job_id = 0;
+  CancelToken cancel;
+  std::string in_checkpoint;
+  std::string out_checkpoint;
+  MacroSpec macro;
+  bool adc_aware = true;
+  int epochs = 2;
+  DatasetConfig data;
+};
+
+// A design-space sweep (engine/jobs/sweep_runner.h runSweep) of an experiment config.
+struct SweepRequest {
+  int job_id = 0;
+  CancelToken cancel;
+  std::string config_json;  // ExperimentConfig with its "sweep" section
+  QString out;              // the sweep HDF5 file
 };
 
 // Where a job stands; the worker sends at most ~10 per second per job (STYLE.md rule 12).
@@ -150,6 +181,40 @@ struct SweepData {
   bool isEmpty() const { return points.isEmpty(); }
 };
 
+// One stage of a run file, as recorded (engine/store/run_file.h StageSummary) plus what the tabs
+// need from the stage's own results. Sent when a pipeline records a stage and for every stage
+// of a run file that is opened.
+struct RunStageData {
+  QString run_file;
+  QString name;               // "baseline", "stage1", "stage2", "stage2_unaware", "adc_sweep"
+  QString stage_file;         // <run>.stages/<name>.h5
+  double accuracy = -1;       // 0..1; < 0 not evaluated
+  qint64 params = 0;
+  qint64 macros = 0;
+  double utilization = 0;
+  qint64 weight_load_cycles_per_inference = 0;
+  qint64 latency_cycles = 0;
+  double energy_pj = 0;
+  double compression = 0;
+  double seconds = 0;
+  bool has_network = false;   // network: the stage's widths (baseline, stage1)
+  NetworkSpec network;
+  QString dataset;            // the run's data set
+  int epochs = 0;             // baseline: epochs recorded in its checkpoint
+  ImportanceData importance;  // stage1: its importance (empty otherwise)
+  AdcSweepData adc;           // adc_sweep: the curves (empty otherwise)
+};
+
+// A run file was opened: its config (and the macro it ran on) before its stages arrive.
+struct RunOpened {
+  QString run_file;
+  QString config_json;
+  MacroSpec macro;
+  QString model;
+  QString dataset;
+  QStringList completed;
+};
+
 // Registers every type that crosses threads in a queued signal. Call once before connecting.
 void registerUiMetaTypes();
 
@@ -175,3 +240,8 @@ Q_DECLARE_METATYPE(cimscope::MacroSpec)
 Q_DECLARE_METATYPE(std::vector<cimscope::MacroPreset>)
 Q_DECLARE_METATYPE(cimscope::SweepPointRow)
 Q_DECLARE_METATYPE(cimscope::NetworkSpec)
+Q_DECLARE_METATYPE(cimscope::PipelineRequest)
+Q_DECLARE_METATYPE(cimscope::Stage2Request)
+Q_DECLARE_METATYPE(cimscope::SweepRequest)
+Q_DECLARE_METATYPE(cimscope::RunStageData)
+Q_DECLARE_METATYPE(cimscope::RunOpened)

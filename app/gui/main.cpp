@@ -2,11 +2,20 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <iostream>
+#include <string>
 
 #include "engine/common/version.h"
 #include "ui/main_window.h"
 
 int main(int argc, char** argv) {
+  // --version needs no display: answer before QApplication connects to one.
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--version" || a == "-v") {
+      std::cout << cimscope::versionLine() << "\n";
+      return 0;
+    }
+  }
   QApplication app(argc, argv);
   QApplication::setOrganizationName("cimscope");
   QApplication::setApplicationName("cimscope");
@@ -27,7 +36,7 @@ int main(int argc, char** argv) {
                          "datasets.",
                          "NAME");
   parser.addOption(tab);
-  QCommandLineOption open("open", "Open FILE at start: a checkpoint (.h5) or a macro spec (.json).",
+  QCommandLineOption open("open", "Open FILE at start: a run file, sweep file or checkpoint (.h5), or a macro spec (.json).",
                           "FILE");
   parser.addOption(open);
   parser.process(app);
@@ -37,6 +46,8 @@ int main(int argc, char** argv) {
   }
 
   cimscope::MainWindow window;
+  // Opening a file or taking a screenshot is not a first launch to fill by itself.
+  if (parser.isSet(open) || parser.isSet(screenshot)) window.setFirstLaunchEnabled(false);
   if (parser.isSet(tab) && !window.selectTab(parser.value(tab))) {
     std::cerr << "cimscope: unknown tab '" << parser.value(tab).toStdString() << "' (expected "
               << cimscope::MainWindow::tabNames().join(", ").toStdString() << ")\n";

@@ -12,6 +12,7 @@
     const bool no_display = !std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY");     \
     if (!std::getenv("QT_QPA_PLATFORM") && ((ci && std::string(ci) == "true") || no_display)) \
       qputenv("QT_QPA_PLATFORM", "offscreen");                                              \
+    qputenv("CIMSCOPE_NO_FIRST_LAUNCH", "1"); /* tests start their own jobs */             \
     QApplication app(argc, argv);                                                           \
     QApplication::setOrganizationName("cimscope-tests");                                    \
     QApplication::setApplicationName("cimscope-tests");                                    \

@@ -152,7 +152,13 @@ void SummaryPanel::refresh() {
   notes << tr("Mapping, cycles and energy: analytic model at the current macro "
               "(docs/macro-model.md); mapped in %1 \u00b5s.")
                .arg(model_->lastMappingMicroseconds(), 0, 'f', 0);
+  if (!run_note_.isEmpty()) notes << run_note_;
   note_->setText(notes.join("\n"));
+}
+
+void SummaryPanel::setRunNote(const QString& text) {
+  run_note_ = text;
+  refresh();
 }
 
 }  // namespace cimscope

@@ -26,6 +26,8 @@ class SummaryPanel : public QWidget {
 
  public Q_SLOTS:
   void refresh();
+  // What the open run file recorded for its stages (on the run's macro), shown under the table.
+  void setRunNote(const QString& text);
 
  private:
   void fillColumn(int column, const MappingReport* mapping, const MappingReport& baseline,
@@ -35,6 +37,7 @@ class SummaryPanel : public QWidget {
   ExplorerModel* model_;
   QTableWidget* table_;
   QLabel* note_;
+  QString run_note_;
 };
 
 }  // namespace cimscope
