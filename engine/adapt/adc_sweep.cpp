@@ -21,8 +21,8 @@ void AdcSweepJob::validate() const {
   if (in_checkpoint.empty()) throw ConfigError("adc_sweep: in_checkpoint must be given");
   if (adc_bits.empty()) throw ConfigError("adc_sweep.adc_bits must list at least one value");
   for (int b : adc_bits) {
-    if (b < 1 || b > 24) {
-      throw ConfigError("adc_sweep.adc_bits = " + std::to_string(b) + " is out of range 1..24");
+    if (b < 1 || b > 22) {
+      throw ConfigError("adc_sweep.adc_bits = " + std::to_string(b) + " is out of range 1..22");
     }
   }
   if (retrain_epochs < 0 || retrain_epochs > 1000) {

@@ -17,7 +17,7 @@ struct AdcSweepJob {
   std::string in_checkpoint;  // ADC-unaware Stage 2 model (qat --adc-aware off); a float
                               // checkpoint is quantized post-training first (with a warning)
   std::string out_path;       // HDF5 results, rewritten atomically after every point ("" = none)
-  std::vector<int> adc_bits = {3, 4, 5, 6, 7, 8};  // points, each 1..24
+  std::vector<int> adc_bits = {3, 4, 5, 6, 7, 8};  // points, each 1..22
   int retrain_epochs = 1;     // ADC-aware retraining per point; 0 = curve (b) not computed
   TrainConfig retrain;        // schedule of the retraining (epochs = retrain_epochs)
   std::optional<MacroSpec> macro;  // default: the checkpoint's recorded macro

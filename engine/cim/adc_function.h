@@ -20,10 +20,18 @@ struct QuantRange {
 // macro simulator: code = round_half_even(clamp(v / step, lo, hi)). Training kernels and the
 // simulator call this very function on the same float32 values, so they round identically.
 // For an ADC, v is an exact integer partial sum and step is in partial-sum units.
+// Rounding adds and subtracts 1.5 * 2^23: IEEE round-to-nearest-even (as torch.round), exact
+// for |t| <= 2^22 (the clamp keeps it there: at most 22 bits), and unlike std::nearbyint it is
+// no library call, so the loops vectorize. Needs IEEE arithmetic: never build with -ffast-math.
+inline float roundHalfEven(float t) {
+  constexpr float kMagic = 12582912.0f;  // 1.5 * 2^23
+  return (t + kMagic) - kMagic;
+}
+
 inline float quantCode(float v, float step, float lo, float hi) {
   float t = v / step;
   t = t < lo ? lo : (t > hi ? hi : t);
-  return std::nearbyint(t);
+  return roundHalfEven(t);
 }
 
 }  // namespace cimscope

@@ -31,9 +31,9 @@ void QuantConfig::validate() const {
                       ", input_bits = " + std::to_string(macro.input_bits) +
                       "; Stage 2 supports up to 12 bits each");
   }
-  if (macro.adc_bits > 24) {
+  if (macro.adc_bits > 22) {
     throw ConfigError("quantization: adc_bits = " + std::to_string(macro.adc_bits) +
-                      " exceeds 24 (partial sums are exact float32 integers)");
+                      " exceeds 22 (codes are rounded exactly up to 2^22)");
   }
   if (macro.slice_combine != SliceCombine::kAnalog) {
     throw ConfigError(

@@ -128,15 +128,11 @@ torch::Tensor MacroSimulator::simulateLayer(int index, const torch::Tensor& x) {
                                    static_cast<float>(l.inputLo()),
                                    static_cast<float>(l.inputHi()));
   // Integer partial sums per wordline group: products of integer codes held in float32 are
-  // exact (|sum| < 2^24, checked by QuantConfig's bit limits) and converted to int32.
+  // exact (|sum| < 2^24, checked by QuantConfig's bit limits); every value is an integer.
   std::vector<torch::Tensor> psums;
-  // The training forward's output keeps the layout of its first partial sum; so does ours,
-  // so the float ops after it (batch norm) see the same values in the same layout.
-  at::MemoryFormat out_format = at::MemoryFormat::Contiguous;
   if (per_slice_) {
     const int cb = macro_.cell_bits;
     std::vector<torch::Tensor> ones_sum = groupSums(index, xc, torch::ones_like(c.weights));
-    out_format = ones_sum[0].suggest_memory_format();
     for (std::size_t k = 0; k < c.slice_weights.size(); ++k) {
       std::vector<torch::Tensor> part = groupSums(index, xc, c.slice_weights[k]);
       for (std::size_t g = 0; g < part.size(); ++g) {
@@ -148,38 +144,49 @@ torch::Tensor MacroSimulator::simulateLayer(int index, const torch::Tensor& x) {
         }
       }
     }
-    for (auto& p : psums) p = p.to(torch::kInt32).contiguous();
+    for (std::size_t g = 0; g < psums.size(); ++g) {
+      // Back in the layout the products came in (the training forward's layout).
+      psums[g] = torch::empty_like(ones_sum[g]).copy_(psums[g]);
+    }
   } else {
-    std::vector<torch::Tensor> raw = groupSums(index, xc, c.weights);
-    out_format = raw[0].suggest_memory_format();
-    for (auto& p : raw) psums.push_back(p.to(torch::kInt32).contiguous());
+    psums = groupSums(index, xc, c.weights);
   }
-  // The ADC: the shared function on each integer partial sum, then integer accumulation.
+  const torch::Tensor first =
+      psums[0].is_non_overlapping_and_dense() ? psums[0] : psums[0].contiguous();
+  for (auto& p : psums) {
+    if (p.strides() != first.strides()) p = torch::empty_like(first).copy_(p);
+  }
+  // The ADC: the shared function on each integer partial sum, then integer accumulation, in
+  // the partial sums' own memory order (channel of element i: (i / stride_c) % cout).
   torch::Tensor step_ch = l.adcStepPerChannel(l.adc_step.detach()).to(torch::kFloat32).contiguous();
   const float* sp = step_ch.data_ptr<float>();
   const bool per_ch = step_ch.numel() > 1;
   const float lo = static_cast<float>(l.adcLo()), hi = static_cast<float>(l.adcHi());
-  const std::int64_t n = psums[0].numel();
+  const std::int64_t n = first.numel();
   const std::int64_t cout = l.shape().cout;
-  const std::int64_t plane = psums[0].dim() == 4 ? psums[0].size(2) * psums[0].size(3) : 1;
-  torch::Tensor acc = torch::zeros(psums[0].sizes(), torch::kInt32);
+  const std::int64_t stride_c = first.stride(1);
+  torch::Tensor acc = torch::empty_like(first, first.options().dtype(torch::kInt32));
   std::int32_t* ap = acc.data_ptr<std::int32_t>();
-  std::atomic<std::int64_t> clipped{0}, maxabs{0};
-  for (const auto& p : psums) {
-    const std::int32_t* pp = p.data_ptr<std::int32_t>();
+  std::atomic<std::int64_t> clipped{0};
+  std::atomic<std::int64_t> maxabs{0};
+  for (std::size_t g = 0; g < psums.size(); ++g) {
+    const float* pp = psums[g].data_ptr<float>();
+    const bool init = g == 0;
     at::parallel_for(0, n, 16384, [&](std::int64_t b, std::int64_t e) {
-      std::int64_t clip = 0, mx = 0;
+      std::int64_t clip = 0;
+      float mx = 0;
       for (std::int64_t i = b; i < e; ++i) {
-        const float s = sp[per_ch ? (i / plane) % cout : 0];
-        const float code = quantCode(static_cast<float>(pp[i]), s, lo, hi);
-        ap[i] += static_cast<std::int32_t>(code);
-        const float t = static_cast<float>(pp[i]) / s;
-        clip += (t < lo - 0.5f || t > hi + 0.5f) ? 1 : 0;
-        mx = std::max<std::int64_t>(mx, pp[i] < 0 ? -static_cast<std::int64_t>(pp[i]) : pp[i]);
+        const float s = per_ch ? sp[(i / stride_c) % cout] : sp[0];
+        const float raw = pp[i] / s;
+        const auto code = static_cast<std::int32_t>(quantCode(pp[i], s, lo, hi));
+        ap[i] = init ? code : ap[i] + code;
+        clip += (raw < lo - 0.5f) | (raw > hi + 0.5f);
+        mx = std::max(mx, std::abs(pp[i]));
       }
       clipped += clip;
+      const auto m = static_cast<std::int64_t>(mx);
       std::int64_t cur = maxabs.load();
-      while (mx > cur && !maxabs.compare_exchange_weak(cur, mx)) {
+      while (m > cur && !maxabs.compare_exchange_weak(cur, m)) {
       }
     });
   }
@@ -187,11 +194,13 @@ torch::Tensor MacroSimulator::simulateLayer(int index, const torch::Tensor& x) {
   st.conversions += n * static_cast<std::int64_t>(psums.size());
   st.clipped += clipped.load();
   st.max_abs_psum = std::max(st.max_abs_psum, maxabs.load());
-  if (capture_) captured_[index].insert(captured_[index].end(), psums.begin(), psums.end());
+  if (capture_) {
+    for (const auto& p : psums) captured_[index].push_back(p.contiguous().to(torch::kInt32));
+  }
   // Digital rescale: the layer's own factor (s_adc * s_act) * s_w and bias.
   const torch::Tensor scale = CimLayerImpl::outputScale(
       step_ch, l.act_step.detach(), l.weight_step.detach());
-  return l.rescale(acc.to(torch::kFloat32).contiguous(out_format), scale);
+  return l.rescale(acc.to(torch::kFloat32), scale);
 }
 
 torch::Tensor MacroSimulator::forward(const torch::Tensor& x) {
