@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Saves one screenshot per GUI tab into docs/images/ (gui-<tab>.png), under xvfb-run.
-# It first trains a quick baseline with the CLI (resnet20 on a Fashion-MNIST subset, two epochs;
-# synthetic data when Fashion-MNIST is missing) so the summary shows a real accuracy, then
-# opens the GUI once per tab on a fresh settings folder.
+# It first runs the quick pipeline with the CLI on a smaller subset (resnet20 on Fashion-MNIST,
+# synthetic data when it is missing; a few minutes of CPU) and a mapping sweep around the
+# reference macro, so every tab shows real results, then opens the GUI once per tab on a fresh
+# settings folder: the run file for most tabs, the sweep file for the Sweep explorer.
 #   BUILD_DIR=build-ui bash packaging/screenshots.sh
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,16 +21,34 @@ trap 'rm -rf "$WORK"' EXIT
 
 DATASET=fashion-mnist
 if ! "$CLI" datasets 2>/dev/null | grep -q "^fashion-mnist.*found"; then DATASET=synthetic; fi
-CKPT="$WORK/resnet20-$DATASET-quick.h5"
-echo "screenshots: training a quick baseline ($DATASET) ..." >&2
-"$CLI" train --model resnet20 --dataset "$DATASET" --epochs 2 --subset-train 3000 \
-  --subset-test 1000 --out "$CKPT" >/dev/null
+RUN="$WORK/quick-$DATASET.h5"
+SWEEP="$WORK/sweep.h5"
+# resources/configs/quick.json with a smaller subset and fewer epochs (docs/config.md).
+cat > "$WORK/screens.json" <<JSON
+{
+  "dataset": {"name": "$DATASET", "subset_train": 1500, "subset_test": 500},
+  "model": {"name": "resnet20"},
+  "macro": "reference-256",
+  "baseline": {"train": {"epochs": 2, "batch_size": 128, "lr": 0.1}},
+  "stage1": {"budget": "pruned", "lambda": 0.0005, "shrink_epochs": 1, "finetune_epochs": 1},
+  "stage2": {"train": {"epochs": 1}},
+  "adc_sweep": {"bits": [3, 4, 5, 6, 8], "retrain_epochs": 1},
+  "sweep": {"axes": {"rows": [128, 256, 512], "cols": [128, 256, 512], "adc_bits": [4, 5, 6, 7, 8]},
+            "evaluate": "mapping"},
+  "seed": 1
+}
+JSON
+echo "screenshots: running the quick pipeline ($DATASET) ..." >&2
+"$CLI" run --config "$WORK/screens.json" --out "$RUN" >/dev/null
+"$CLI" sweep --config "$WORK/screens.json" --out "$SWEEP" >/dev/null
 
 for tab in occupancy summary importance adc sweep datasets; do
   cfg="$WORK/config-$tab"
   mkdir -p "$cfg"
+  file="$RUN"
+  [ "$tab" = sweep ] && file="$SWEEP"
   XDG_CONFIG_HOME="$cfg" XDG_DATA_HOME="$WORK/data" \
     xvfb-run -a -s "-screen 0 1600x1000x24" \
-    "$GUI" --tab "$tab" --open "$CKPT" --screenshot "$OUT/gui-$tab.png"
+    "$GUI" --tab "$tab" --open "$file" --screenshot "$OUT/gui-$tab.png"
   echo "screenshots: $OUT/gui-$tab.png" >&2
 done
