@@ -45,7 +45,13 @@ struct AdcSweepStageConfig {
   bool enabled = true;
   std::vector<int> bits = {3, 4, 5, 6, 7, 8};  // ADC bits per point
   int retrain_epochs = 1;                       // ADC-aware retraining per point (0 = none)
-  TrainConfig retrain = QatJob::defaultTrainConfig();  // its schedule (epochs = retrain_epochs)
+  TrainConfig retrain = retrainDefaults();  // its schedule (epochs = retrain_epochs)
+
+  static TrainConfig retrainDefaults() {
+    TrainConfig t = QatJob::defaultTrainConfig();
+    t.epochs = 1;
+    return t;
+  }
 };
 
 // One experiment, as one JSON file (docs/config.md). Unknown keys are errors.

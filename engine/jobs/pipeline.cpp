@@ -11,9 +11,13 @@
 #include "engine/adapt/qat.h"
 #include "engine/adapt/trainer.h"
 #include "engine/cim/network_mapper.h"
+#include "engine/cim/sim/simulation.h"
 #include "engine/common/errors.h"
 #include "engine/data/dataset_catalog.h"
 #include "engine/store/checkpoint.h"
+#include "engine/store/h5_file.h"
+#include "engine/store/record_table.h"
+#include "engine/common/version.h"
 
 namespace cimscope {
 
@@ -37,6 +41,7 @@ double stageWeight(const ExperimentConfig& c, const std::string& stage) {
   if (stage == "baseline") return c.baseline_checkpoint.empty() ? std::max(1, c.baseline_train.epochs) : 0.1;
   if (stage == "stage1") return 0.5 + c.stage1.shrink_epochs + c.stage1.finetune_epochs;
   if (stage == "stage2" || stage == "stage2_unaware") return 0.2 + c.stage2.train.epochs;
+  if (stage == "simulate") return 0.3;
   if (stage == "adc_sweep") {
     return static_cast<double>(c.adc_sweep.bits.size()) * (0.2 + c.adc_sweep.retrain_epochs);
   }
@@ -128,6 +133,40 @@ StageSummary summarize(const std::string& name, const std::string& file, const N
   return s;
 }
 
+// The simulator's results as a small HDF5 file of their own (docs/hdf5-schema.md, "Run files").
+void writeSimulation(const std::string& path, const SimulationResult& r, const std::string& source) {
+  const std::string tmp = path + ".tmp";
+  {
+    H5File f(tmp, H5File::Mode::kCreate);
+    f.setAttribute("/", "format", std::string("cimscope-simulation"));
+    f.setAttribute("/", "format_version", static_cast<std::int64_t>(1));
+    f.setAttribute("/", "cimscope_version", versionLine());
+    f.setAttribute("/", "created", utcTimestamp());
+    f.setAttribute("/", "checkpoint", source);
+    f.setAttribute("/", "accuracy", r.accuracy);
+    f.setAttribute("/", "samples", r.samples);
+    f.setAttribute("/", "argmax_agreement", r.argmax_agreement);
+    f.setAttribute("/", "max_logit_difference", r.max_logit_difference);
+    f.setAttribute("/", "psum_mismatches", r.psum_mismatches);
+    f.setAttribute("/", "latency_cycles_per_inference", r.per_inference.latency_cycles);
+    f.setAttribute("/", "adc_conversions_per_inference", r.per_inference.adc_conversions);
+    f.setAttribute("/", "energy_pj_per_inference", r.per_inference.energy_pj);
+    f.setAttribute("/", "images_per_second", r.images_per_second);
+    using T = TableColumn::Type;
+    RecordTableWriter t(f, "/layers",
+                        {{"layer", T::kString, 48}, {"psum_groups", T::kInt64, 0},
+                         {"conversions", T::kInt64, 0}, {"clipped_fraction", T::kFloat64, 0},
+                         {"max_abs_psum", T::kInt64, 0}, {"quantized", T::kInt64, 0}});
+    std::vector<TableRow> rows;
+    for (const auto& l : r.layers) {
+      rows.push_back({l.name, static_cast<std::int64_t>(l.psum_groups), l.conversions,
+                      l.clipped_fraction, l.max_abs_psum, static_cast<std::int64_t>(l.quantized)});
+    }
+    t.append(rows);
+  }
+  std::filesystem::rename(tmp, path);
+}
+
 }  // namespace
 
 std::vector<std::string> pipelineStages(const ExperimentConfig& c) {
@@ -138,6 +177,7 @@ std::vector<std::string> pipelineStages(const ExperimentConfig& c) {
     if (c.stage2.train_unaware) s.push_back("stage2_unaware");
   }
   if (c.adc_sweep.enabled && c.stage2.enabled) s.push_back("adc_sweep");
+  if (c.simulate && c.stage2.enabled) s.push_back("simulate");
   return s;
 }
 
@@ -195,7 +235,7 @@ PipelineResult runPipeline(const ExperimentConfig& config, const std::string& ru
   for (std::size_t si = 0; si < stages.size(); ++si) {
     const std::string& name = stages[si];
     if (isDone(name)) {
-      if (!std::filesystem::exists(stageFile(name)) && name != "adc_sweep") {
+      if (!std::filesystem::exists(stageFile(name)) && name != "adc_sweep" && name != "simulate") {
         throw StoreError(stageFile(name) + ": the file of finished stage " + name +
                          " is missing; it is needed by the stages after it");
       }
@@ -286,6 +326,32 @@ PipelineResult runPipeline(const ExperimentConfig& config, const std::string& ru
         summary = summarize(name, stageFile(name), checkpointNetworkSpec(stageFile(name)), macro,
                             r.cim_eval.accuracy, r.stored_weight_bits, baseline_weights,
                             secondsSince(stage_start));
+      }
+    } else if (name == "simulate") {
+      SimulationConfig sc;
+      sc.checkpoint = stageFile("stage2");
+      sc.compare_fake_quant = true;
+      sc.batch_size = config.baseline_train.eval_batch_size;
+      progress.publish();
+      SimulationResult r = simulateCheckpoint(sc, data);
+      for (const auto& w : r.warnings) result.warnings.push_back("simulate: " + w);
+      char msg[200];
+      std::snprintf(msg, sizeof msg,
+                    "simulate: accuracy %.2f%% on %lld images, same top-1 as fake-quant on %lld, "
+                    "%lld integer partial sums differ, %.0f images/s",
+                    100 * r.accuracy, static_cast<long long>(r.samples),
+                    static_cast<long long>(r.argmax_agreement),
+                    static_cast<long long>(r.psum_mismatches), r.images_per_second);
+      observer.onLog(msg);
+      writeSimulation(stageFile(name), r, sc.checkpoint);
+      summary = summarize(name, stageFile(name), checkpointNetworkSpec(sc.checkpoint), macro,
+                          r.accuracy, 0, baseline_weights, secondsSince(stage_start));
+      // Stored bits as Stage 2 stores them: the same network and quantization.
+      for (const auto& s2 : result.stages) {
+        if (s2.name == "stage2") {
+          summary.stored_bits = s2.stored_bits;
+          summary.compression = s2.compression;
+        }
       }
     } else if (name == "adc_sweep") {
       AdcSweepJob job;

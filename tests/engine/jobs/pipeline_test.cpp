@@ -59,7 +59,8 @@ TEST(Pipeline, TinyRunGoesThroughEveryStageAndRecordsEach) {
   std::atomic<bool> cancel{false};
   PipelineResult r = runPipeline(tinyConfig(), run, false, rec, cancel);
   ASSERT_EQ(r.status, PipelineResult::Status::kCompleted);
-  const std::vector<std::string> want = {"baseline", "stage1", "stage2", "stage2_unaware", "adc_sweep"};
+  const std::vector<std::string> want = {"baseline", "stage1",    "stage2",
+                                         "stage2_unaware", "adc_sweep", "simulate"};
   EXPECT_EQ(rec.stages, want);
   EXPECT_GT(rec.progress_calls, 5);
   EXPECT_NEAR(rec.last_fraction, 1.0, 0.05);
@@ -76,6 +77,10 @@ TEST(Pipeline, TinyRunGoesThroughEveryStageAndRecordsEach) {
   EXPECT_EQ(*f.stringAttribute("/stages/stage1", "stage"), "stage1");
   // The stages' own files are normal checkpoints.
   EXPECT_EQ(readCheckpoint(r.stages_dir + "/stage2.h5").stage, "stage2");
+  // The simulator ran the Stage 2 network bit-accurately: its integer partial sums are the
+  // fake-quantized forward's, so its accuracy is Stage 2's own.
+  EXPECT_EQ(*f.intAttribute("/stages/simulate", "psum_mismatches"), 0);
+  EXPECT_NEAR(st.summaries[5].accuracy, st.summaries[2].accuracy, 1.0 / 64 + 1e-9);
   // Without --resume an existing run is not overwritten.
   EXPECT_THROW(runPipeline(tinyConfig(), run, false, rec, cancel), StoreError);
 }
@@ -95,8 +100,9 @@ TEST(Pipeline, CancelledRunKeepsFinishedStagesAndResumes) {
   PipelineResult second = runPipeline(tinyConfig(), run, true, rec, cancel);
   EXPECT_EQ(second.status, PipelineResult::Status::kCompleted);
   EXPECT_EQ(second.resumed, (std::vector<std::string>{"baseline", "stage1"}));
-  EXPECT_EQ(rec.stages, (std::vector<std::string>{"stage2", "stage2_unaware", "adc_sweep"}));
-  EXPECT_EQ(readRunFile(run).completed.size(), 5u);
+  EXPECT_EQ(rec.stages,
+            (std::vector<std::string>{"stage2", "stage2_unaware", "adc_sweep", "simulate"}));
+  EXPECT_EQ(readRunFile(run).completed.size(), 6u);
   // The baseline was not trained again: its recorded summary is the first run's.
   EXPECT_DOUBLE_EQ(readRunFile(run).summaries[0].seconds, mid.summaries[0].seconds);
 
