@@ -100,8 +100,16 @@ void ExperimentConfig::validate() const {
       }
     }
   }
-  if (sweep.evaluate != "mapping") {
-    throw ConfigError("sweep.evaluate = '" + sweep.evaluate + "' is unknown (expected mapping)");
+  if (sweep.evaluate != "mapping" && sweep.evaluate != "evaluate") {
+    throw ConfigError("sweep.evaluate = '" + sweep.evaluate +
+                      "' is unknown (expected mapping or evaluate)");
+  }
+  if (sweep.evaluate == "evaluate" && sweep.checkpoint.empty()) {
+    throw ConfigError("sweep.evaluate = 'evaluate' needs sweep.checkpoint (the network to evaluate)");
+  }
+  if (sweep.calibration_batches < 1 || sweep.calibration_batches > 100) {
+    throw ConfigError("sweep.calibration_batches = " + std::to_string(sweep.calibration_batches) +
+                      " is out of range (expected 1..100)");
   }
   if (sweep.threads < 0 || sweep.threads > 1024) {
     throw ConfigError("sweep.threads = " + std::to_string(sweep.threads) +
@@ -186,7 +194,12 @@ nlohmann::json ExperimentConfig::toJson() const {
             {"retrain_epochs", adc_sweep.retrain_epochs},
             {"retrain", adc_sweep.retrain.toJson()}}},
           {"simulate", {{"enabled", simulate}}},
-          {"sweep", {{"axes", axes}, {"evaluate", sweep.evaluate}, {"threads", sweep.threads}}},
+          {"sweep",
+           {{"axes", axes},
+            {"evaluate", sweep.evaluate},
+            {"checkpoint", sweep.checkpoint},
+            {"calibration_batches", sweep.calibration_batches},
+            {"threads", sweep.threads}}},
           {"seed", seed}};
 }
 
@@ -312,7 +325,9 @@ ExperimentConfig ExperimentConfig::fromJson(const nlohmann::json& j, const std::
   }
   if (j.contains("sweep")) {
     const auto& s = j["sweep"];
-    checkKeys(s, w + ": sweep", {"axes", "evaluate", "threads"});
+    checkKeys(s, w + ": sweep", {"axes", "evaluate", "checkpoint", "calibration_batches", "threads"});
+    if (s.contains("checkpoint")) c.sweep.checkpoint = getAs<std::string>(s["checkpoint"], w + ": sweep.checkpoint", "a path");
+    if (s.contains("calibration_batches")) c.sweep.calibration_batches = getAs<int>(s["calibration_batches"], w + ": sweep.calibration_batches", "an integer");
     if (s.contains("axes")) {
       if (!s["axes"].is_object()) throw ConfigError(w + ": sweep.axes must be an object of field: [values]");
       for (const auto& [k, v] : s["axes"].items()) {

@@ -22,7 +22,11 @@ struct SweepConfig {
   // packing, row_split, slice_combine). Points run in the order of the product with the axes
   // sorted by name and the first axis varying slowest; a point's index is its position.
   std::map<std::string, std::vector<nlohmann::json>> axes;
-  std::string evaluate = "mapping";  // "mapping": mapping and cost only (fast)
+  std::string evaluate = "mapping";  // "mapping": mapping and cost only (fast); "evaluate":
+                                     // also the test accuracy of `checkpoint` on each point's
+                                     // macro (quantizer and ADC steps calibrated, no retraining)
+  std::string checkpoint;            // "evaluate": a float or Stage 2 checkpoint
+  int calibration_batches = 2;       // "evaluate": training batches that calibrate the steps
   int threads = 0;                   // worker threads for independent points; 0 = all cores
 
   std::int64_t pointCount() const;   // product of the axis lengths (0 without axes)

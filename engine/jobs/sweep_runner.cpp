@@ -11,7 +11,11 @@
 #include <thread>
 
 #include "engine/cim/macro_spec_json.h"
+#include "engine/adapt/qat_calibration.h"
+#include "engine/adapt/train_loop.h"
 #include "engine/cim/network_mapper.h"
+#include "engine/nn/model_checkpoint.h"
+#include "engine/nn/quant_setup.h"
 #include "engine/common/errors.h"
 #include "engine/common/version.h"
 #include "engine/nn/spec/network_templates.h"
@@ -86,8 +90,45 @@ std::string identityOf(const ExperimentConfig& c) {
   return j.dump();
 }
 
+// What "evaluate" points share: the checkpoint's network, weights and quantization, and data.
+struct EvalContext {
+  NetworkShape shape;
+  std::vector<NamedArray> state;       // the checkpoint's tensors
+  QuantConfig quant;                   // its quantization (defaults for a float checkpoint)
+  bool quantized = false;              // the checkpoint holds trained LSQ steps
+  std::string path;
+  const Dataset* data = nullptr;
+  int calibration_batches = 2;
+};
+
+// Accuracy of the checkpoint on `macro`: quantized for its bits, steps calibrated on training
+// batches (ADC steps always; weight and activation steps when the bits differ from the trained
+// ones or the checkpoint is float), partial sums through the ADC, no retraining.
+double evaluateOn(const EvalContext& ctx, const MacroSpec& macro) {
+  QuantConfig qc = ctx.quant;
+  const bool same_bits = ctx.quantized && qc.macro.weight_bits == macro.weight_bits &&
+                         qc.macro.input_bits == macro.input_bits;
+  qc.macro = macro;
+  qc.mode = LayerMode::kCim;
+  NetworkModel model = buildModel(ctx.shape, 1);
+  if (ctx.quantized) {
+    configureQuantization(*model, qc);
+    model->loadStateArrays(ctx.state, ctx.path);
+  } else {
+    model->loadStateArrays(ctx.state, ctx.path);
+    configureQuantization(*model, qc);
+  }
+  CalibrationRequest req;
+  req.weights = !same_bits;
+  req.activations = !same_bits;
+  req.adc = true;
+  req.adc_mse = true;
+  calibrateSteps(*model, *ctx.data, LayerMode::kCim, req, ctx.calibration_batches, 128);
+  return evaluateModel(*model, *ctx.data, 500).accuracy;
+}
+
 SweepPoint evaluatePoint(const ExperimentConfig& config, const NetworkShape& shape,
-                         const MacroSpec& base, std::int64_t index) {
+                         const MacroSpec& base, std::int64_t index, const EvalContext* eval) {
   SweepPoint p;
   p.index = index;
   p.values = sweepPointValues(config.sweep, index);
@@ -99,7 +140,8 @@ SweepPoint evaluatePoint(const ExperimentConfig& config, const NetworkShape& sha
     const MacroSpec macro = macroSpecFromJson(over, "sweep point " + std::to_string(index), base);
     const MappingReport report = mapNetwork(shape, macro);
     p.totals = report.total;
-  } catch (const Error& e) {
+    if (eval) p.accuracy = evaluateOn(*eval, macro);
+  } catch (const std::exception& e) {  // ConfigError for an invalid macro, torch errors
     p.ok = false;
     p.error = e.what();
   }
@@ -132,7 +174,26 @@ SweepResult runSweep(const ExperimentConfig& config, const std::string& out, boo
   SweepResult result;
   result.path = out;
   result.total = config.sweep.pointCount();
-  const NetworkShape shape = buildNetworkShape(config.network());
+  // "evaluate": the checkpoint's network is the one swept; its data set is the config's.
+  std::unique_ptr<EvalContext> eval;
+  std::unique_ptr<Dataset> data;
+  NetworkShape shape;
+  if (config.sweep.evaluate == "evaluate") {
+    LoadedModel loaded = loadModel(config.sweep.checkpoint);
+    data = std::make_unique<Dataset>(loadDataset(config.dataset));
+    checkNetworkMatchesData(loaded.spec, *data);
+    eval = std::make_unique<EvalContext>();
+    eval->shape = loaded.model->shape();
+    eval->state = loaded.file.tensors;
+    eval->quantized = loaded.quant.has_value();
+    if (loaded.quant) eval->quant = *loaded.quant;
+    eval->path = config.sweep.checkpoint;
+    eval->data = data.get();
+    eval->calibration_batches = config.sweep.calibration_batches;
+    shape = eval->shape;
+  } else {
+    shape = buildNetworkShape(config.network());
+  }
   const MacroSpec base = config.macro();
   const std::string identity = identityOf(config);
   const auto columns = sweepColumns(config.sweep);
@@ -198,7 +259,7 @@ SweepResult runSweep(const ExperimentConfig& config, const std::string& out, boo
       while (!stop.load()) {
         const std::size_t k = next.fetch_add(1);
         if (k >= todo.size()) break;
-        SweepPoint p = evaluatePoint(config, shape, base, todo[k]);
+        SweepPoint p = evaluatePoint(config, shape, base, todo[k], eval.get());
         {
           std::lock_guard<std::mutex> lock(mu);
           finished.push_back(std::move(p));

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 
+#include "engine/adapt/trainer.h"
 #include "engine/cim/macro_preset_catalog.h"
 #include "engine/cim/network_mapper.h"
 #include "engine/common/errors.h"
@@ -227,6 +228,53 @@ TEST(ExperimentConfig, ValidationNamesTheField) {
   // The default round-trips through JSON.
   const ExperimentConfig d = ExperimentConfig::defaults();
   EXPECT_EQ(ExperimentConfig::fromJson(d.toJson(), "default").toJson(), d.toJson());
+}
+
+}  // namespace
+}  // namespace cimscope
+
+namespace cimscope {
+namespace {
+
+TEST(SweepRunner, EvaluatePointsMeasureTheCheckpointOnEachMacro) {
+  test::TempDir dir;
+  // A small float network that knows the synthetic data.
+  DatasetConfig dc;
+  dc.name = "synthetic";
+  dc.synthetic_train = 512;
+  dc.synthetic_test = 128;
+  const Dataset d = loadDataset(dc);
+  TrainJob job;
+  job.network = networkSpecFor("lenet5", d);
+  job.train.epochs = 2;
+  job.train.batch_size = 64;
+  job.train.lr = 0.05;
+  job.train.threads = 1;
+  job.out_checkpoint = dir.file("float.h5");
+  TrainObserver none;
+  const double float_acc = trainNetwork(job, d, none).final_eval.accuracy;
+  ASSERT_GT(float_acc, 0.9);
+
+  nlohmann::json j = {{"dataset", {{"name", "synthetic"}, {"synthetic_train", 512}, {"synthetic_test", 128}}},
+                      {"model", {{"name", "lenet5"}}},
+                      {"sweep", {{"axes", {{"adc_bits", {1, 16}}, {"weight_bits", {8}}}},
+                                 {"evaluate", "evaluate"},
+                                 {"checkpoint", dir.file("float.h5")},
+                                 {"threads", 1}}}};
+  ExperimentConfig c = ExperimentConfig::fromJson(j, "eval-sweep");
+  CountingObserver obs;
+  SweepResult r = runSweep(c, dir.file("s.h5"), false, obs);
+  EXPECT_EQ(r.failed, 0);
+  RecordTable t;
+  auto rows = rowsByIndex(dir.file("s.h5"), &t);
+  ASSERT_EQ(rows.size(), 2u);
+  const double one_bit = std::get<double>(rows.at(0)[t.columnIndex("accuracy")]);
+  const double wide = std::get<double>(rows.at(1)[t.columnIndex("accuracy")]);
+  // 8-bit weights and a 16-bit ADC lose next to nothing; a 1-bit ADC (sign of each partial sum)
+  // loses a lot.
+  EXPECT_NEAR(wide, float_acc, 0.05);
+  EXPECT_LT(one_bit, wide - 0.1);
+  EXPECT_GE(one_bit, 0.0);
 }
 
 }  // namespace
