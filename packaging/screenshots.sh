@@ -4,6 +4,7 @@
 # synthetic data when it is missing; a few minutes of CPU) and a mapping sweep around the
 # reference macro, so every tab shows real results, then opens the GUI once per tab on a fresh
 # settings folder: the run file for most tabs, the sweep file for the Sweep explorer.
+# KEEP=DIR keeps the run and sweep files there (default: a temporary folder).
 #   BUILD_DIR=build-ui bash packaging/screenshots.sh
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,8 +17,12 @@ for f in "$GUI" "$CLI"; do
 done
 command -v xvfb-run >/dev/null || { echo "screenshots: xvfb-run missing (apt install xvfb)" >&2; exit 1; }
 mkdir -p "$OUT"
-WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
+if [ -n "${KEEP:-}" ]; then
+  WORK="$KEEP"; rm -rf "$WORK"; mkdir -p "$WORK"
+else
+  WORK="$(mktemp -d)"
+  trap 'rm -rf "$WORK"' EXIT
+fi
 
 DATASET=fashion-mnist
 if ! "$CLI" datasets 2>/dev/null | grep -q "^fashion-mnist.*found"; then DATASET=synthetic; fi
@@ -33,13 +38,14 @@ cat > "$WORK/screens.json" <<JSON
   "stage1": {"budget": "pruned", "lambda": 0.0005, "shrink_epochs": 1, "finetune_epochs": 1},
   "stage2": {"train": {"epochs": 1}},
   "adc_sweep": {"bits": [3, 4, 5, 6, 8], "retrain_epochs": 1},
-  "sweep": {"axes": {"rows": [128, 256, 512], "cols": [128, 256, 512], "adc_bits": [4, 5, 6, 7, 8]},
-            "evaluate": "mapping"},
+  "sweep": {"axes": {"rows": [128, 256, 512], "adc_bits": [3, 4, 5, 6, 8]},
+            "evaluate": "evaluate", "checkpoint": "$RUN.stages/stage2.h5"},
   "seed": 1
 }
 JSON
 echo "screenshots: running the quick pipeline ($DATASET) ..." >&2
 "$CLI" run --config "$WORK/screens.json" --out "$RUN" >/dev/null
+# The sweep evaluates the Stage 2 network on each point's macro (no retraining).
 "$CLI" sweep --config "$WORK/screens.json" --out "$SWEEP" >/dev/null
 
 for tab in occupancy summary importance adc sweep datasets; do

@@ -39,6 +39,7 @@ void AdcAccuracyChart::setData(const AdcSweepData& data) {
   x_min_ = 1e9;
   x_max_ = -1e9;
   for (const auto& curve : data.curves) {
+    if (curve.points.size() == 1) continue;  // a level: its x (0) is not an ADC resolution
     for (const QPointF& p : curve.points) {
       x_min_ = std::min(x_min_, p.x());
       x_max_ = std::max(x_max_, p.x());
@@ -60,6 +61,7 @@ void AdcAccuracyChart::setData(const AdcSweepData& data) {
   y->setLabelFormat("%d");
   c->addAxis(x, Qt::AlignBottom);
   c->addAxis(y, Qt::AlignLeft);
+  int levels = 0;
   for (const auto& curve : data.curves) {
     auto* s = new QLineSeries;
     s->setName(curve.name);
@@ -68,8 +70,12 @@ void AdcAccuracyChart::setData(const AdcSweepData& data) {
       const double v = 100 * curve.points.front().y();
       s->append(x_min_ - 0.25, v);
       s->append(x_max_ + 0.25, v);
-      QPen pen = s->pen();
-      pen.setStyle(Qt::DashLine);
+      // Two levels at most (float, W/A-quantized): distinct colours and dashes so the legend
+      // tells them apart.
+      const bool first = levels++ == 0;
+      QPen pen(first ? QColor(0x42, 0x42, 0x42) : QColor(0x2e, 0x7d, 0x32));
+      pen.setWidth(2);
+      pen.setStyle(first ? Qt::DashLine : Qt::DashDotLine);
       s->setPen(pen);
     } else {
       for (const QPointF& p : curve.points) s->append(p.x(), 100 * p.y());

@@ -27,6 +27,8 @@ ImportanceChart::ImportanceChart(QWidget* parent) : ChartFrame(defaultEmptyText(
   channels_->hide();
   auto* split = new QSplitter(Qt::Vertical);
   split->addWidget(chartView());
+  // The stack hid the view while it was a non-current page; a splitter keeps it hidden.
+  chartView()->show();
   split->addWidget(channels_);
   split->setStretchFactor(0, 3);
   split->setStretchFactor(1, 2);

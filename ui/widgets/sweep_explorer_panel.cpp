@@ -57,6 +57,8 @@ SweepExplorerPanel::SweepExplorerPanel(QWidget* parent) : QWidget(parent) {
   split->addWidget(scatter_);
   split->setStretchFactor(0, 2);
   split->setStretchFactor(1, 3);
+  // The table starts wide enough for the axes and the main metrics (not its minimum hint).
+  split->setSizes({560, 640});
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(top);
   layout->addWidget(split, 1);
