@@ -100,12 +100,13 @@ void ExperimentConfig::validate() const {
       }
     }
   }
-  if (sweep.evaluate != "mapping" && sweep.evaluate != "evaluate") {
+  if (sweep.evaluate != "mapping" && sweep.evaluate != "evaluate" && sweep.evaluate != "retrain") {
     throw ConfigError("sweep.evaluate = '" + sweep.evaluate +
-                      "' is unknown (expected mapping or evaluate)");
+                      "' is unknown (expected mapping, evaluate or retrain)");
   }
-  if (sweep.evaluate == "evaluate" && sweep.checkpoint.empty()) {
-    throw ConfigError("sweep.evaluate = 'evaluate' needs sweep.checkpoint (the network to evaluate)");
+  if (sweep.evaluate != "mapping" && sweep.checkpoint.empty()) {
+    throw ConfigError("sweep.evaluate = '" + sweep.evaluate +
+                      "' needs sweep.checkpoint (the network to evaluate)");
   }
   if (sweep.calibration_batches < 1 || sweep.calibration_batches > 100) {
     throw ConfigError("sweep.calibration_batches = " + std::to_string(sweep.calibration_batches) +

@@ -24,7 +24,9 @@ struct SweepConfig {
   std::map<std::string, std::vector<nlohmann::json>> axes;
   std::string evaluate = "mapping";  // "mapping": mapping and cost only (fast); "evaluate":
                                      // also the test accuracy of `checkpoint` on each point's
-                                     // macro (quantizer and ADC steps calibrated, no retraining)
+                                     // macro (quantizer and ADC steps calibrated, no retraining);
+                                     // "retrain": the accuracy after ADC-aware QAT (stage2.train)
+                                     // on each point's macro (one point at a time)
   std::string checkpoint;            // "evaluate": a float or Stage 2 checkpoint
   int calibration_batches = 2;       // "evaluate": training batches that calibrate the steps
   int threads = 0;                   // worker threads for independent points; 0 = all cores

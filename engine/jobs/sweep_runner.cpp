@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "engine/cim/macro_spec_json.h"
+#include "engine/adapt/qat.h"
 #include "engine/adapt/qat_calibration.h"
 #include "engine/adapt/train_loop.h"
 #include "engine/cim/network_mapper.h"
@@ -99,7 +100,25 @@ struct EvalContext {
   std::string path;
   const Dataset* data = nullptr;
   int calibration_batches = 2;
+  bool retrain = false;                // "retrain": ADC-aware QAT on each point's macro
+  const ExperimentConfig* config = nullptr;
 };
+
+// "retrain": the checkpoint fine-tuned ADC-aware (Stage 2) for the point's macro, then its
+// accuracy with partial sums through that ADC.
+double retrainOn(const EvalContext& ctx, const MacroSpec& macro) {
+  QatJob job;
+  job.in_checkpoint = ctx.path;
+  job.quant.macro = macro;
+  job.quant.per_channel_weights = ctx.config->stage2.per_channel_weights;
+  job.quant.per_column_adc = ctx.config->stage2.per_column_adc;
+  job.quant.exclude_first_last = ctx.config->stage2.exclude_first_last;
+  job.adc_aware = true;
+  job.train = ctx.config->stage2.train;
+  job.calibration_batches = ctx.config->stage2.calibration_batches;
+  TrainObserver none;
+  return runQat(job, *ctx.data, none).cim_eval.accuracy;
+}
 
 // Accuracy of the checkpoint on `macro`: quantized for its bits, steps calibrated on training
 // batches (ADC steps always; weight and activation steps when the bits differ from the trained
@@ -140,7 +159,7 @@ SweepPoint evaluatePoint(const ExperimentConfig& config, const NetworkShape& sha
     const MacroSpec macro = macroSpecFromJson(over, "sweep point " + std::to_string(index), base);
     const MappingReport report = mapNetwork(shape, macro);
     p.totals = report.total;
-    if (eval) p.accuracy = evaluateOn(*eval, macro);
+    if (eval) p.accuracy = eval->retrain ? retrainOn(*eval, macro) : evaluateOn(*eval, macro);
   } catch (const std::exception& e) {  // ConfigError for an invalid macro, torch errors
     p.ok = false;
     p.error = e.what();
@@ -178,7 +197,7 @@ SweepResult runSweep(const ExperimentConfig& config, const std::string& out, boo
   std::unique_ptr<EvalContext> eval;
   std::unique_ptr<Dataset> data;
   NetworkShape shape;
-  if (config.sweep.evaluate == "evaluate") {
+  if (config.sweep.evaluate == "evaluate" || config.sweep.evaluate == "retrain") {
     LoadedModel loaded = loadModel(config.sweep.checkpoint);
     data = std::make_unique<Dataset>(loadDataset(config.dataset));
     checkNetworkMatchesData(loaded.spec, *data);
@@ -190,6 +209,8 @@ SweepResult runSweep(const ExperimentConfig& config, const std::string& out, boo
     eval->path = config.sweep.checkpoint;
     eval->data = data.get();
     eval->calibration_batches = config.sweep.calibration_batches;
+    eval->retrain = config.sweep.evaluate == "retrain";
+    eval->config = &config;
     shape = eval->shape;
   } else {
     shape = buildNetworkShape(config.network());
@@ -246,6 +267,8 @@ SweepResult runSweep(const ExperimentConfig& config, const std::string& out, boo
 
   unsigned threads = config.sweep.threads > 0 ? static_cast<unsigned>(config.sweep.threads)
                                               : std::max(1u, std::thread::hardware_concurrency());
+  // A retraining point already uses every core (torch's threads); points run one at a time.
+  if (config.sweep.evaluate == "retrain") threads = 1;
   threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, todo.size())));
   std::atomic<std::size_t> next{0};
   std::atomic<bool> stop{false};

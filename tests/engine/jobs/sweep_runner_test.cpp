@@ -275,6 +275,19 @@ TEST(SweepRunner, EvaluatePointsMeasureTheCheckpointOnEachMacro) {
   EXPECT_NEAR(wide, float_acc, 0.05);
   EXPECT_LT(one_bit, wide - 0.1);
   EXPECT_GE(one_bit, 0.0);
+
+  // "retrain": ADC-aware QAT at the point's macro recovers much of what a 2-bit ADC loses.
+  j["sweep"]["evaluate"] = "retrain";
+  j["sweep"]["axes"] = {{"adc_bits", {2}}};
+  j["stage2"] = {{"train", {{"epochs", 1}, {"batch_size", 64}, {"threads", 1}}}};
+  ExperimentConfig rc = ExperimentConfig::fromJson(j, "retrain-sweep");
+  runSweep(rc, dir.file("r.h5"), false, obs);
+  auto rrows = rowsByIndex(dir.file("r.h5"), &t);
+  ASSERT_EQ(rrows.size(), 1u);
+  EXPECT_EQ(std::get<std::string>(rrows.at(0)[t.columnIndex("status")]), "ok")
+      << std::get<std::string>(rrows.at(0)[t.columnIndex("error")]);
+  const double retrained = std::get<double>(rrows.at(0)[t.columnIndex("accuracy")]);
+  EXPECT_GT(retrained, 0.5);
 }
 
 }  // namespace
