@@ -2,7 +2,7 @@
 // in one run (issue 4): the ratio shows what our trainer (NetworkSpec model, batch loader,
 // observers, per-batch NaN check and accuracy) costs over the bare minimum.
 //
-//   build/bench/train_throughput_torch_bench --benchmark_counters_tabular=true
+//   [CIMSCOPE_BENCH_THREADS=1] build/bench/train_throughput_torch_bench
 //
 // Both sides: same data (seeded synthetic 1x28x28, 10 classes), batch 128, SGD with Nesterov
 // momentum, weight decay, no augmentation, one epoch per iteration, the same torch threads.
@@ -12,6 +12,7 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <cstdlib>
 
 #include "engine/adapt/trainer.h"
 #include "engine/data/batch_loader.h"
@@ -115,7 +116,7 @@ struct PlainResNet20Impl : nn::Module {
   }
   torch::Tensor forward(torch::Tensor x) {
     x = blocks->forward(torch::relu(bn(stem(x))));
-    return fc(torch::adaptive_avg_pool2d(x, 1).flatten(1));
+    return fc(torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1));
   }
 };
 TORCH_MODULE(PlainResNet20);
@@ -137,20 +138,27 @@ const Dataset& data(std::int64_t n) {
 
 std::int64_t samplesFor(const std::string& model) { return model == "vgg8" ? 1024 : 4096; }
 
+// Torch threads of both sides: $CIMSCOPE_BENCH_THREADS, default all cores. On a machine busy
+// with other work use 1: OpenMP teams larger than the free cores wait on each other.
+int benchThreads() {
+  const char* e = std::getenv("CIMSCOPE_BENCH_THREADS");
+  return e ? std::atoi(e) : 0;
+}
+
 TrainConfig config() {
   TrainConfig c;
   c.epochs = 1;
   c.batch_size = 128;
   c.lr = 0.05;
   c.augment = false;
-  c.threads = 0;
+  c.threads = benchThreads();
   c.eval_batch_size = 128;
   return c;
 }
 
 template <typename Net>
 void plainLoop(benchmark::State& state, const std::string& model, Net net) {
-  setComputeThreads(0);
+  setComputeThreads(benchThreads());
   const Dataset& d = data(samplesFor(model));
   BatchLoaderConfig bc;
   bc.batch_size = 128;
