@@ -229,6 +229,13 @@ SweepResult runSweep(const ExperimentConfig& config, const std::string& out, boo
     file = std::make_unique<H5File>(out, H5File::Mode::kReadWrite);
     const auto fmt = file->stringAttribute("/", "format");
     if (!fmt || *fmt != kFormat) throw StoreError(out + ": not a cimscope sweep file");
+    const auto version = file->intAttribute("/", "format_version");
+    if (!version || *version > kFormatVersion) {
+      throw StoreError(out + ": sweep file format version " +
+                       (version ? std::to_string(*version) : std::string("missing")) +
+                       " is not supported (this build reads up to " +
+                       std::to_string(kFormatVersion) + ")");
+    }
     if (file->stringAttribute("/", "config").value_or("") != identity) {
       throw StoreError(out + ": this sweep was started with another config; resume it with the "
                              "config it was started with, or use another --out");

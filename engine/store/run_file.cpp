@@ -139,6 +139,13 @@ RunFileState readRunFile(const std::string& run_path) {
     throw StoreError(run_path + ": not a cimscope run file (format is " +
                      (fmt ? "'" + *fmt + "'" : std::string("missing")) + ")");
   }
+  const auto version = f.intAttribute("/", "format_version");
+  if (!version || *version > kFormatVersion) {
+    throw StoreError(run_path + ": run file format version " +
+                     (version ? std::to_string(*version) : std::string("missing")) +
+                     " is not supported (this build reads up to " +
+                     std::to_string(kFormatVersion) + ")");
+  }
   RunFileState st;
   st.config_json = f.stringAttribute("/", "config").value_or("");
   const auto done = f.stringAttribute("/", "stages_completed").value_or("[]");

@@ -84,6 +84,11 @@ std::vector<NamedTable> readExportTables(const std::string& path) {
   if (!fmt || fmt->rfind("cimscope-", 0) != 0) {
     throw StoreError(path + ": not a cimscope file (no 'format' attribute naming one)");
   }
+  const auto version = f.intAttribute("/", "format_version");
+  if (version && *version > 1) {
+    throw StoreError(path + ": format version " + std::to_string(*version) +
+                     " is newer than this build reads (1)");
+  }
   std::vector<NamedTable> out;
   if (f.exists("/points")) out.push_back({"points", readRecordTable(f, "/points")});
   if (f.exists("/curve/epoch")) out.push_back({"curve", curveTable(f)});
