@@ -86,6 +86,22 @@ void ExperimentConfig::validate() const {
   }
   const auto keys = sweepableMacroKeys();
   for (const auto& [field, values] : sweep.axes) {
+    if (field == "budget") {
+      // The Stage 1 macro budget: only a retraining sweep runs Stage 1 per point.
+      if (sweep.evaluate != "retrain") {
+        throw ConfigError("sweep.axes.budget needs sweep.evaluate = 'retrain' (Stage 1 runs per point)");
+      }
+      for (std::size_t i = 0; i < values.size(); ++i) {
+        const auto& v = values[i];
+        const bool ok = (v.is_number_integer() && v.get<long long>() >= 1) ||
+                        (v.is_string() && (v == "pruned" || v == "baseline" || v == "chip"));
+        if (!ok) {
+          throw ConfigError("sweep.axes.budget[" + std::to_string(i) + "] = " + v.dump() +
+                            " (expected pruned, baseline, chip or a macro count >= 1)");
+        }
+      }
+      continue;
+    }
     if (!keys.count(field)) {
       std::string list;
       for (const auto& k : keys) list += (list.empty() ? "" : ", ") + k;

@@ -11,7 +11,9 @@
 #include <thread>
 
 #include "engine/cim/macro_spec_json.h"
+#include "engine/adapt/morph.h"
 #include "engine/adapt/qat.h"
+#include "engine/data/dataset_catalog.h"
 #include "engine/adapt/qat_calibration.h"
 #include "engine/adapt/train_loop.h"
 #include "engine/cim/network_mapper.h"
@@ -101,14 +103,15 @@ struct EvalContext {
   const Dataset* data = nullptr;
   int calibration_batches = 2;
   bool retrain = false;                // "retrain": ADC-aware QAT on each point's macro
+  std::string scratch;                 // folder for a point's Stage 1 network
   const ExperimentConfig* config = nullptr;
 };
 
 // "retrain": the checkpoint fine-tuned ADC-aware (Stage 2) for the point's macro, then its
 // accuracy with partial sums through that ADC.
-double retrainOn(const EvalContext& ctx, const MacroSpec& macro) {
+double retrainOn(const EvalContext& ctx, const MacroSpec& macro, const std::string& from) {
   QatJob job;
-  job.in_checkpoint = ctx.path;
+  job.in_checkpoint = from.empty() ? ctx.path : from;
   job.quant.macro = macro;
   job.quant.per_channel_weights = ctx.config->stage2.per_channel_weights;
   job.quant.per_column_adc = ctx.config->stage2.per_column_adc;
@@ -154,12 +157,42 @@ SweepPoint evaluatePoint(const ExperimentConfig& config, const NetworkShape& sha
   const auto t0 = Clock::now();
   try {
     nlohmann::json over = nlohmann::json::object();
+    nlohmann::json budget;  // the Stage 1 budget axis, if any
     std::size_t i = 0;
-    for (const auto& [name, values] : config.sweep.axes) over[name] = p.values[i++];
+    for (const auto& [name, values] : config.sweep.axes) {
+      if (name == "budget") budget = p.values[i++];
+      else over[name] = p.values[i++];
+    }
     const MacroSpec macro = macroSpecFromJson(over, "sweep point " + std::to_string(index), base);
-    const MappingReport report = mapNetwork(shape, macro);
-    p.totals = report.total;
-    if (eval) p.accuracy = eval->retrain ? retrainOn(*eval, macro) : evaluateOn(*eval, macro);
+    if (!budget.is_null()) {
+      // Stage 1 for this macro and budget, then ADC-aware QAT of the adapted network.
+      MorphConfig mc = config.stage1;
+      mc.in_checkpoint = eval->path;
+      mc.macro = macro;
+      if (budget.is_number_integer()) {
+        mc.budget = MorphBudget::kMacros;
+        mc.budget_macros = budget.get<std::int64_t>();
+      } else {
+        const std::string b = budget.get<std::string>();
+        mc.budget = b == "baseline" ? MorphBudget::kBaseline
+                    : b == "chip"   ? MorphBudget::kChip
+                                    : MorphBudget::kPruned;
+      }
+      const std::string adapted = eval->scratch + "/point-" + std::to_string(index) + ".h5";
+      mc.out_checkpoint = adapted;
+      TrainObserver none;
+      MorphResult mr = runMorph(mc, *eval->data, none);
+      p.totals = mapNetwork(mr.adapted, macro).total;
+      p.accuracy = retrainOn(*eval, macro, adapted);
+      std::error_code ec;
+      std::filesystem::remove(adapted, ec);
+    } else {
+      const MappingReport report = mapNetwork(shape, macro);
+      p.totals = report.total;
+      if (eval) {
+        p.accuracy = eval->retrain ? retrainOn(*eval, macro, "") : evaluateOn(*eval, macro);
+      }
+    }
   } catch (const std::exception& e) {  // ConfigError for an invalid macro, torch errors
     p.ok = false;
     p.error = e.what();
@@ -210,6 +243,7 @@ SweepResult runSweep(const ExperimentConfig& config, const std::string& out, boo
     eval->data = data.get();
     eval->calibration_batches = config.sweep.calibration_batches;
     eval->retrain = config.sweep.evaluate == "retrain";
+    eval->scratch = out + ".points";
     eval->config = &config;
     shape = eval->shape;
   } else {
@@ -265,6 +299,7 @@ SweepResult runSweep(const ExperimentConfig& config, const std::string& out, boo
   }
   result.resumed = static_cast<std::int64_t>(done.size());
   RecordTableWriter writer(*file, kTable, columns);
+  if (eval && config.sweep.axes.count("budget")) std::filesystem::create_directories(eval->scratch);
 
   std::vector<std::int64_t> todo;
   todo.reserve(static_cast<std::size_t>(result.total - result.resumed));

@@ -288,6 +288,27 @@ TEST(SweepRunner, EvaluatePointsMeasureTheCheckpointOnEachMacro) {
       << std::get<std::string>(rrows.at(0)[t.columnIndex("error")]);
   const double retrained = std::get<double>(rrows.at(0)[t.columnIndex("accuracy")]);
   EXPECT_GT(retrained, 0.5);
+
+  // A Stage 1 budget axis: each point runs Stage 1 for its budget, then ADC-aware QAT.
+  j["sweep"]["axes"] = {{"budget", {"pruned", 5}}};
+  j["stage1"] = {{"shrink_epochs", 1}, {"finetune_epochs", 1},
+                 {"shrink_train", {{"batch_size", 64}, {"threads", 1}}},
+                 {"finetune_train", {{"batch_size", 64}, {"threads", 1}}}};
+  ExperimentConfig bc = ExperimentConfig::fromJson(j, "budget-sweep");
+  runSweep(bc, dir.file("b.h5"), false, obs);
+  auto brows = rowsByIndex(dir.file("b.h5"), &t);
+  ASSERT_EQ(brows.size(), 2u);
+  for (const auto& [i, row] : brows) {
+    ASSERT_EQ(std::get<std::string>(row[t.columnIndex("status")]), "ok")
+        << std::get<std::string>(row[t.columnIndex("error")]);
+  }
+  // The 5-macro budget (one per layer, below the baseline's 7) is met by the adapted network.
+  EXPECT_LE(std::get<std::int64_t>(brows.at(1)[t.columnIndex("macros")]), 5);
+  EXPECT_EQ(std::get<std::string>(brows.at(1)[t.columnIndex("budget")]), "5");
+
+  nlohmann::json bad = j;
+  bad["sweep"]["evaluate"] = "mapping";
+  EXPECT_THROW(ExperimentConfig::fromJson(bad, "x"), ConfigError);
 }
 
 }  // namespace
