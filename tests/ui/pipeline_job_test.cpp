@@ -94,7 +94,8 @@ class PipelineJobTest : public QObject {
     QVERIFY2(w.sweepExplorer()->pointCount() > 0, qPrintable(w.jobsPanel()->logText()));
   }
 
-  // A later launch reopens the last project (the run file); a bad file leaves it open.
+  // A later launch reopens the last project (the run file of the test above); a bad file
+  // leaves it open.
   void relaunchReopensTheRunAndABadFileKeepsIt() {
     MainWindow w;
     QTRY_VERIFY_WITH_TIMEOUT(w.adcChart()->curveCount() == curves_, 20000);
@@ -105,14 +106,21 @@ class PipelineJobTest : public QObject {
     QVERIFY(f.open(QIODevice::WriteOnly));
     f.write("not hdf5");
     f.close();
-    // The failure is a message box; close it from a timer so the test goes on.
-    QTimer::singleShot(500, [] {
+    // The failure is a modal message box; a repeating timer closes it whenever it comes up
+    // (a loaded machine may take a while), so the test goes on.
+    bool closed = false;
+    QTimer closer;
+    connect(&closer, &QTimer::timeout, [&closed] {
       for (QWidget* top : QApplication::topLevelWidgets()) {
-        if (top->inherits("QMessageBox")) top->close();
+        if (top->inherits("QMessageBox") && top->isVisible()) {
+          top->close();
+          closed = true;
+        }
       }
     });
+    closer.start(100);
     w.openFile(bogus);
-    QTest::qWait(1500);
+    QTRY_VERIFY_WITH_TIMEOUT(closed, 20000);
     QCOMPARE(w.currentRunFile(), before);
     QCOMPARE(w.adcChart()->curveCount(), curves_);
   }
