@@ -1,5 +1,8 @@
 #include "ui/charts/importance_chart.h"
 
+#include <QRegularExpression>
+#include <cmath>
+
 #include <QBarCategoryAxis>
 #include <QBarSeries>
 #include <QBarSet>
@@ -57,11 +60,19 @@ void ImportanceChart::setData(const ImportanceData& data) {
   cost->setPointsVisible(true);
   QStringList names;
   double max_imp = 0, max_cost = 0;
+  bool compact = false;
   for (int i = 0; i < data.layers.size(); ++i) {
     const auto& l = data.layers[i];
     *importance << l.importance;
     cost->append(i, l.macros);
-    names << l.layer;
+    // Compact category labels so a ResNet's 19 layers fit without Qt eliding them:
+    // "layer1.0.conv2" -> "1.0.2" (the axis title says so); the channel view names the layer.
+    static const QRegularExpression block(R"(^layer(\d+)\.(\d+)\.conv(\d+)$)");
+    const QRegularExpressionMatch m = block.match(l.layer);
+    names << (m.hasMatch() ? QStringLiteral("%1.%2.%3").arg(m.captured(1), m.captured(2),
+                                                            m.captured(3))
+                           : l.layer);
+    compact = compact || m.hasMatch();
     max_imp = std::max(max_imp, l.importance);
     max_cost = std::max(max_cost, static_cast<double>(l.macros));
   }
@@ -72,14 +83,22 @@ void ImportanceChart::setData(const ImportanceData& data) {
   c->addSeries(cost);
   auto* x = new QBarCategoryAxis;
   x->append(names);
-  x->setTitleText(tr("Layer (forward order)"));
+  x->setTitleText(compact ? tr("Layer (forward order; 2.1.1 = layer2.1.conv1)")
+                          : tr("Layer (forward order)"));
   x->setLabelsAngle(-60);
   auto* y = new QValueAxis;
   y->setTitleText(tr("Importance, sum of |\u03b3| (a.u.)"));
   y->setRange(0, max_imp * 1.1 + 1e-12);
+  y->applyNiceNumbers();
   auto* y2 = new QValueAxis;
   y2->setTitleText(tr("Macro cost (tiles)"));
-  y2->setRange(0, std::max(1.0, max_cost * 1.1));
+  // Whole tiles: integer ticks only, one per tile up to 10, so a point's label reads true.
+  const int top = std::max(1, static_cast<int>(std::ceil(max_cost * 1.1)));
+  int step = 1;
+  while (top / step > 10) ++step;
+  const int y2_max = ((top + step - 1) / step) * step;
+  y2->setRange(0, y2_max);
+  y2->setTickCount(y2_max / step + 1);
   y2->setLabelFormat("%d");
   c->addAxis(x, Qt::AlignBottom);
   c->addAxis(y, Qt::AlignLeft);

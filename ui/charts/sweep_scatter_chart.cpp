@@ -83,7 +83,8 @@ void SweepScatterChart::rebuild() {
   x->setTitleText(axis_ == SweepAxis::kLatency ? tr("Latency per inference (\u00b5s)")
                   : axis_ == SweepAxis::kMacros ? tr("Macros used")
                                                 : tr("Energy per inference (nJ)"));
-  x->setRange(x0 - pad, x1 + pad);
+  x->setRange(std::max(0.0, x0 - pad), x1 + pad);
+  x->applyNiceNumbers();  // round ticks (100, 200, ...) instead of the data extremes
   auto* y = new QValueAxis;
   y->setTitleText(tr("Test accuracy (%)"));
   y->setRange(0, 100);
