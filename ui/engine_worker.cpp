@@ -172,16 +172,25 @@ void EngineWorker::loadSamples(const SampleRequest& request) {
   }
 }
 
-void EngineWorker::trainBaseline(const BaselineTrainRequest& request) {
-  const int id = request.job_id;
+void EngineWorker::runJob(int id, const CancelToken& token,
+                          const std::function<void(const std::atomic<bool>&)>& body) {
   static const std::atomic<bool> never{false};
-  const std::atomic<bool>& cancel = request.cancel ? *request.cancel : never;
+  const std::atomic<bool>& cancel = token ? *token : never;
   try {
     if (cancel.load()) {  // cancelled while queued
       Q_EMIT jobFinished(JobOutcome{id, true, tr("cancelled before it started"), {}, -1});
       return;
     }
     Q_EMIT jobStarted(id);
+    body(cancel);
+  } catch (const std::exception& e) {
+    Q_EMIT jobFailed(id, QString::fromStdString(e.what()));
+  }
+}
+
+void EngineWorker::trainBaseline(const BaselineTrainRequest& request) {
+  const int id = request.job_id;
+  runJob(id, request.cancel, [&](const std::atomic<bool>& cancel) {
     Q_EMIT jobProgress(JobProgress{id, 0, tr("loading data"),
                                    QString::fromStdString(request.data.name), -1});
     request.data.validate();
@@ -226,9 +235,7 @@ void EngineWorker::trainBaseline(const BaselineTrainRequest& request) {
     }
     for (const auto& w : r.warnings) Q_EMIT jobLog(id, tr("warning: %1").arg(QString::fromStdString(w)));
     Q_EMIT jobFinished(out);
-  } catch (const std::exception& e) {
-    Q_EMIT jobFailed(id, QString::fromStdString(e.what()));
-  }
+  });
 }
 
 void EngineWorker::openCheckpoint(const QString& path) {
@@ -294,14 +301,7 @@ void EngineWorker::loadMacroFile(const QString& path) {
 
 void EngineWorker::runStage1(const Stage1Request& request) {
   const int id = request.job_id;
-  static const std::atomic<bool> never{false};
-  const std::atomic<bool>& cancel = request.cancel ? *request.cancel : never;
-  try {
-    if (cancel.load()) {
-      Q_EMIT jobFinished(JobOutcome{id, true, tr("cancelled before it started"), {}, -1});
-      return;
-    }
-    Q_EMIT jobStarted(id);
+  runJob(id, request.cancel, [&](const std::atomic<bool>& cancel) {
     Q_EMIT jobProgress(JobProgress{id, 0, tr("loading data"),
                                    QString::fromStdString(request.data.name), -1});
     request.config.validate();
@@ -344,9 +344,7 @@ void EngineWorker::runStage1(const Stage1Request& request) {
       out.summary = tr("cancelled after %1 step(s)").arg(r.steps.size());
     }
     Q_EMIT jobFinished(out);
-  } catch (const std::exception& e) {
-    Q_EMIT jobFailed(id, QString::fromStdString(e.what()));
-  }
+  });
 }
 
 namespace {
@@ -372,14 +370,7 @@ class JobAdcObserver : public AdcSweepObserver {
 
 void EngineWorker::runAdcSweep(const AdcSweepRequest& request) {
   const int id = request.job_id;
-  static const std::atomic<bool> never{false};
-  const std::atomic<bool>& cancel = request.cancel ? *request.cancel : never;
-  try {
-    if (cancel.load()) {
-      Q_EMIT jobFinished(JobOutcome{id, true, tr("cancelled before it started"), {}, -1});
-      return;
-    }
-    Q_EMIT jobStarted(id);
+  runJob(id, request.cancel, [&](const std::atomic<bool>& cancel) {
     request.job.validate();
     const Dataset data = loadDataset(request.data);
     const QString source = QFileInfo(QString::fromStdString(request.job.in_checkpoint)).fileName();
@@ -404,9 +395,7 @@ void EngineWorker::runAdcSweep(const AdcSweepRequest& request) {
     out.cancelled = r.status == AdcSweepResult::Status::kCancelled;
     out.summary = tr("%1 ADC point(s)%2").arg(r.points.size()).arg(out.cancelled ? tr(", cancelled") : QString());
     Q_EMIT jobFinished(out);
-  } catch (const std::exception& e) {
-    Q_EMIT jobFailed(id, QString::fromStdString(e.what()));
-  }
+  });
 }
 
 
@@ -551,14 +540,7 @@ class JobPipelineObserver : public PipelineObserver {
 
 void EngineWorker::runPipeline(const PipelineRequest& request) {
   const int id = request.job_id;
-  static const std::atomic<bool> never{false};
-  const std::atomic<bool>& cancel = request.cancel ? *request.cancel : never;
-  try {
-    if (cancel.load()) {
-      Q_EMIT jobFinished(JobOutcome{id, true, tr("cancelled before it started"), {}, -1});
-      return;
-    }
-    Q_EMIT jobStarted(id);
+  runJob(id, request.cancel, [&](const std::atomic<bool>& cancel) {
     const ExperimentConfig config =
         ExperimentConfig::fromJson(nlohmann::json::parse(request.config_json), "pipeline config");
     config.validate();
@@ -588,9 +570,7 @@ void EngineWorker::runPipeline(const PipelineRequest& request) {
       if (s.name == "stage2" && std::isfinite(s.accuracy)) out.test_accuracy = s.accuracy;
     }
     Q_EMIT jobFinished(out);
-  } catch (const std::exception& e) {
-    Q_EMIT jobFailed(id, QString::fromStdString(e.what()));
-  }
+  });
 }
 
 void EngineWorker::openResultFile(const QString& path) {
@@ -688,14 +668,7 @@ void EngineWorker::openSweepFile(const QString& path) {
 
 void EngineWorker::runStage2(const Stage2Request& request) {
   const int id = request.job_id;
-  static const std::atomic<bool> never{false};
-  const std::atomic<bool>& cancel = request.cancel ? *request.cancel : never;
-  try {
-    if (cancel.load()) {
-      Q_EMIT jobFinished(JobOutcome{id, true, tr("cancelled before it started"), {}, -1});
-      return;
-    }
-    Q_EMIT jobStarted(id);
+  runJob(id, request.cancel, [&](const std::atomic<bool>& cancel) {
     Q_EMIT jobProgress(JobProgress{id, 0, tr("loading data"), q(request.data.name), -1});
     QatJob job;
     job.in_checkpoint = request.in_checkpoint;
@@ -729,9 +702,7 @@ void EngineWorker::runStage2(const Stage2Request& request) {
       out.summary = tr("cancelled");
     }
     Q_EMIT jobFinished(out);
-  } catch (const std::exception& e) {
-    Q_EMIT jobFailed(id, QString::fromStdString(e.what()));
-  }
+  });
 }
 
 namespace {
@@ -750,14 +721,7 @@ class JobSweepObserver : public SweepObserver {
 
 void EngineWorker::runSweep(const SweepRequest& request) {
   const int id = request.job_id;
-  static const std::atomic<bool> never{false};
-  const std::atomic<bool>& cancel = request.cancel ? *request.cancel : never;
-  try {
-    if (cancel.load()) {
-      Q_EMIT jobFinished(JobOutcome{id, true, tr("cancelled before it started"), {}, -1});
-      return;
-    }
-    Q_EMIT jobStarted(id);
+  runJob(id, request.cancel, [&](const std::atomic<bool>& cancel) {
     const ExperimentConfig config =
         ExperimentConfig::fromJson(nlohmann::json::parse(request.config_json), "sweep config");
     config.validate();
@@ -802,9 +766,7 @@ void EngineWorker::runSweep(const SweepRequest& request) {
                       .arg(QFileInfo(request.out).fileName())
                       .arg(r.seconds, 0, 'f', 1);
     Q_EMIT jobFinished(out);
-  } catch (const std::exception& e) {
-    Q_EMIT jobFailed(id, QString::fromStdString(e.what()));
-  }
+  });
 }
 
 }  // namespace cimscope

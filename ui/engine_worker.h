@@ -3,6 +3,7 @@
 #include <QObject>
 #include <QString>
 #include <atomic>
+#include <functional>
 #include <memory>
 
 #include "engine/cim/macro_preset.h"
@@ -89,6 +90,11 @@ class EngineWorker : public QObject {
   void macroLoaded(const cimscope::MacroSpec& macro, const QString& path);
 
  private:
+  // The frame of every job slot: a job cancelled while queued never starts; otherwise
+  // jobStarted, then `body`, and any exception becomes jobFailed (STYLE.md rule 11).
+  void runJob(int id, const CancelToken& token,
+              const std::function<void(const std::atomic<bool>&)>& body);
+
   std::atomic<bool> cancel_{false};
   // The last data set loaded, so flipping splits or classes does not re-read the files.
   std::unique_ptr<Dataset> cached_;
