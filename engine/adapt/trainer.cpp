@@ -135,18 +135,12 @@ NetworkSpec networkSpecFor(const std::string& model, const Dataset& data) {
 }
 
 NetworkSpec checkpointNetworkSpec(const std::string& checkpoint) {
-  CheckpointData ck = readCheckpoint(checkpoint);
-  try {
-    return networkSpecFromJson(nlohmann::json::parse(ck.network_spec_json), checkpoint);
-  } catch (const nlohmann::json::exception& e) {
-    throw StoreError(checkpoint + ": network_spec attribute is not valid JSON: " + e.what());
-  } catch (const ConfigError& e) {
-    throw StoreError(checkpoint + ": network_spec is not valid: " + e.what());
-  }
+  return networkSpecFromCheckpointText(readCheckpointHeader(checkpoint).network_spec_json,
+                                       checkpoint);
 }
 
 std::string checkpointDatasetName(const std::string& checkpoint) {
-  CheckpointData ck = readCheckpoint(checkpoint);
+  CheckpointData ck = readCheckpointHeader(checkpoint);
   try {
     const auto j = nlohmann::json::parse(ck.training_config_json);
     if (j.contains("dataset") && j["dataset"].contains("name")) {

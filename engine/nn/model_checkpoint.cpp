@@ -29,13 +29,7 @@ std::optional<QuantConfig> quantConfigFromTrainingConfig(const std::string& text
 LoadedModel loadModel(const std::string& path) {
   LoadedModel out;
   out.file = readCheckpoint(path);
-  try {
-    out.spec = networkSpecFromJson(nlohmann::json::parse(out.file.network_spec_json), path);
-  } catch (const nlohmann::json::exception& e) {
-    throw StoreError(path + ": network_spec attribute is not valid JSON: " + e.what());
-  } catch (const ConfigError& e) {
-    throw StoreError(path + ": network_spec is not valid: " + e.what());
-  }
+  out.spec = networkSpecFromCheckpointText(out.file.network_spec_json, path);
   out.model = buildModel(buildNetworkShape(out.spec), 1);
   out.quant = quantConfigFromTrainingConfig(out.file.training_config_json, path);
   if (out.quant) {

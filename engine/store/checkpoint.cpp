@@ -128,9 +128,10 @@ void writeCheckpoint(const std::string& path, const CheckpointData& data,
   }
 }
 
-CheckpointData readCheckpoint(const std::string& path) {
-  if (!std::filesystem::exists(path)) throw StoreError(path + ": no such file");
-  H5File f(path, H5File::Mode::kRead);
+namespace {
+
+// The root attributes of a checkpoint, after checking it is one this build reads.
+CheckpointData readHeader(const H5File& f, const std::string& path) {
   const auto format = f.stringAttribute("/", "format");
   if (!format || *format != kFormat) {
     throw StoreError(path + ": not a cimscope checkpoint (root attribute 'format' is " +
@@ -157,6 +158,21 @@ CheckpointData readCheckpoint(const std::string& path) {
   d.created = need("created");
   d.epochs_completed = f.intAttribute("/", "epochs_completed").value_or(0);
 
+  return d;
+}
+
+}  // namespace
+
+CheckpointData readCheckpointHeader(const std::string& path) {
+  if (!std::filesystem::exists(path)) throw StoreError(path + ": no such file");
+  H5File f(path, H5File::Mode::kRead);
+  return readHeader(f, path);
+}
+
+CheckpointData readCheckpoint(const std::string& path) {
+  if (!std::filesystem::exists(path)) throw StoreError(path + ": no such file");
+  H5File f(path, H5File::Mode::kRead);
+  CheckpointData d = readHeader(f, path);
   const auto names_json = f.stringAttribute("/weights", "names");
   if (!names_json) throw StoreError(path + ": /weights has no 'names' attribute");
   nlohmann::json names;

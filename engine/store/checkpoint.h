@@ -56,6 +56,9 @@ void writeCheckpoint(const std::string& path, const CheckpointData& data,
 // Throws StoreError naming the file and the problem: not HDF5 / truncated, not a cimscope
 // checkpoint, newer format, missing or malformed members.
 CheckpointData readCheckpoint(const std::string& path);
+// The same checks and root attributes (spec, configs, stage, ...) without the tensors and the
+// curve: cheap, for questions about a checkpoint that do not need its weights.
+CheckpointData readCheckpointHeader(const std::string& path);
 
 // "2026-12-01T19:35:34Z"
 std::string utcTimestamp();

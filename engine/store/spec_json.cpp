@@ -42,4 +42,14 @@ NetworkSpec networkSpecFromJson(const nlohmann::json& j, const std::string& wher
   return s;
 }
 
+NetworkSpec networkSpecFromCheckpointText(const std::string& text, const std::string& path) {
+  try {
+    return networkSpecFromJson(nlohmann::json::parse(text), path);
+  } catch (const nlohmann::json::exception& e) {
+    throw StoreError(path + ": network_spec attribute is not valid JSON: " + e.what());
+  } catch (const ConfigError& e) {
+    throw StoreError(path + ": network_spec is not valid: " + e.what());
+  }
+}
+
 }  // namespace cimscope

@@ -12,5 +12,8 @@ nlohmann::json networkSpecToJson(const NetworkSpec& spec);
 // Throws ConfigError naming `where` (a file or field) and the key for unknown keys, wrong types
 // and out-of-range values.
 NetworkSpec networkSpecFromJson(const nlohmann::json& j, const std::string& where);
+// A checkpoint's network_spec attribute (JSON text); StoreError naming `path` if it is not
+// valid JSON or not a valid spec.
+NetworkSpec networkSpecFromCheckpointText(const std::string& text, const std::string& path);
 
 }  // namespace cimscope
