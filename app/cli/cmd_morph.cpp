@@ -21,7 +21,9 @@ const char* const kMorphUsage =
     "group's width for a macro budget by an exact search over tile boundaries and widen, then\n"
     "fine-tune. Prints each step's widths, parameters, macros, utilization, weight-loading\n"
     "cycles, latency, energy and test accuracy; writes the adapted network (stage \"stage1\")\n"
-    "with a /morph group (docs/hdf5-schema.md). Ctrl-C stops at the next batch (no file).\n\n"
+    "with a /morph group (docs/hdf5-schema.md). Ctrl-C stops at the next batch; the shrink and\n"
+    "fine-tune steps keep their last epoch in FILE.h5.shrink.h5 / FILE.h5.finetune.h5, and\n"
+    "--resume with the same options continues from there.\n\n"
     "  --in FILE.h5         baseline checkpoint (cimscope-cli train --out)\n"
     "  --out FILE.h5        adapted checkpoint to write\n"
     "  --budget B           macros for the expand step: N, pruned (default: the macros the\n"
@@ -40,6 +42,7 @@ const char* const kMorphUsage =
     "  --no-augment         no random crop / flip\n"
     "  --threads N          torch intra-op threads (0 = all cores, default)\n"
     "  --seed N             order, augmentation, noise and subsets; default 1\n"
+    "  --resume             continue an interrupted morph of the same options and --out\n"
     "  --json               print one JSON object on stdout (docs/cli.md \"morph\")\n"
     "Macro:\n"
     CIMSCOPE_MACRO_OPTIONS_HELP
@@ -132,8 +135,9 @@ int runMorph(const std::vector<std::string>& argv) {
                                   "seed"};
   values.insert(kDataOptions.begin(), kDataOptions.end());
   values.insert(kMacroOptions.begin(), kMacroOptions.end());
-  CliArgs args(argv, values, {"json", "no-augment"});
+  CliArgs args(argv, values, {"json", "no-augment", "resume"});
   MorphConfig c;
+  c.resume = args.has("resume");
   c.in_checkpoint = args.require("in");
   c.out_checkpoint = args.require("out");
   c.macro = macroFrom(args);
@@ -188,6 +192,9 @@ int runMorph(const std::vector<std::string>& argv) {
               << num(100 * s.accuracy, "%.2f") << " %\n";
   });
   progress.finish();
+  for (const auto& [step, epochs] : r.resumed) {
+    std::cerr << "  " << step << ": continued after epoch " << epochs << " of the interrupted run\n";
+  }
   const bool cancelled = r.status == MorphResult::Status::kCancelled;
   if (args.has("json")) {
     nlohmann::json steps = nlohmann::json::array();

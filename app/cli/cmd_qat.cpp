@@ -20,7 +20,8 @@ const char* const kQatUsage =
     "unsigned activations at input_bits) and fine-tunes it. With --adc-aware on (default) every\n"
     "layer's partial sums per wordline group pass a learned ADC quantizer at adc_bits in the\n"
     "training forward; off trains weights and activations only (the ADC-unaware baseline of\n"
-    "adc-sweep). Writes a checkpoint after every epoch; Ctrl-C stops at the next batch.\n\n"
+    "adc-sweep). Writes a checkpoint after every epoch; Ctrl-C stops at the next batch, and\n"
+    "--resume with the same options continues after the last completed epoch.\n\n"
     "  --in FILE.h5         checkpoint to start from (train, morph or qat)\n"
     "  --out FILE.h5        quantized checkpoint (docs/hdf5-schema.md \"Stage 2\")\n"
     "  --adc-aware on|off   partial-sum quantization in training (default on)\n"
@@ -36,6 +37,7 @@ const char* const kQatUsage =
     "  --no-augment         no random crop / flip\n"
     "  --threads N          torch intra-op threads (0 = all cores)\n"
     "  --seed N             default 1\n"
+    "  --resume             continue an interrupted qat of the same options into --out\n"
     "  --json               print the result as JSON on stdout\n"
     "Macro (default: the input's recorded macro if it is quantized, else reference-256):\n"
     CIMSCOPE_MACRO_OPTIONS_HELP
@@ -61,8 +63,9 @@ int runQat(const std::vector<std::string>& argv) {
   values.insert(kMacroOptions.begin(), kMacroOptions.end());
   CliArgs args(argv, values,
                {"json", "no-augment", "per-channel-weights", "per-column-adc",
-                "exclude-first-last", "no-channels-last"});
+                "exclude-first-last", "no-channels-last", "resume"});
   QatJob job;
+  job.resume = args.has("resume");
   job.in_checkpoint = args.require("in");
   job.out_checkpoint = args.require("out");
   const std::string aware = args.getOr("adc-aware", "on");
@@ -108,6 +111,9 @@ int runQat(const std::vector<std::string>& argv) {
   ObserverList observers({&progress, &cancel});
   QatResult r = cimscope::runQat(job, data, observers);
   progress.finish();
+  if (r.resumed_epochs > 0) {
+    std::cerr << "continued after epoch " << r.resumed_epochs << " of the interrupted run\n";
+  }
   const bool cancelled = r.train.status == TrainResult::Status::kCancelled;
   if (args.has("json")) {
     nlohmann::json j = {{"status", cancelled ? "cancelled" : "completed"},

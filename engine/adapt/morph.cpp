@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <numeric>
 
@@ -109,25 +111,96 @@ double thresholdForParams(const NetworkSpec& spec, const ImportanceReport& imp,
   return cands[lo];
 }
 
+// Writes a training step's epoch file after each completed epoch, given the step report's
+// per-epoch values so far.
+using EpochSaver = std::function<void(NetworkModelImpl&, const TrainingCurve&, int epoch,
+                                      const MorphStepReport&)>;
+
 TrainResult trainStep(NetworkModelImpl& model, const Dataset& data, TrainConfig tc, int epochs,
-                      TrainObserver& observer, const TrainHooks& hooks, MorphStepReport* rep) {
+                      TrainObserver& observer, TrainHooks hooks, MorphStepReport* rep,
+                      const EpochSaver& save) {
   tc.epochs = epochs;
-  // Per-epoch values the step report keeps (the regularizer is only known to the observer).
+  // Per-epoch values the step report keeps (the regularizer is only known to the observer, so
+  // the epoch file is written here, after the trainer's on_epoch_end handed over the curve).
   struct Recorder : TrainObserver {
     TrainObserver* next;
     MorphStepReport* rep;
+    NetworkModelImpl* model;
+    const EpochSaver* save;
+    TrainingCurve curve;
+    int epoch = 0;
     bool onBatch(const TrainProgress& p) override { return next->onBatch(p); }
     bool onEpochEnd(const EpochReport& r) override {
       rep->regularizer.push_back(r.regularizer);
       rep->epoch_accuracy.push_back(r.test_accuracy);
+      if (*save) (*save)(*model, curve, epoch, *rep);
       return next->onEpochEnd(r);
     }
   } rec;
   rec.next = &observer;
   rec.rep = rep;
+  rec.model = &model;
+  rec.save = &save;
+  hooks.on_epoch_end = [&rec](NetworkModelImpl&, const TrainingCurve& curve, int epoch) {
+    rec.curve = curve;
+    rec.epoch = epoch;
+  };
   TrainResult r = trainModel(model, data, tc, rec, hooks);
   rep->epochs = r.epochs_completed;
   return r;
+}
+
+// Epoch files of the training steps (docs/stage1.md "Resuming"): <out>.shrink.h5 and
+// <out>.finetune.h5, checkpoints of stage "stage1-<step>" whose training_config names the run.
+std::string epochFile(const MorphConfig& c, const std::string& step) {
+  return c.out_checkpoint.empty() ? std::string() : c.out_checkpoint + "." + step + ".h5";
+}
+
+void saveEpochFile(const std::string& path, NetworkModelImpl& model, const NetworkSpec& spec,
+                   const std::string& step, const nlohmann::json& identity,
+                   const TrainingCurve& curve, int epoch, const MorphStepReport& rep) {
+  const nlohmann::json j = {{"morph", identity},
+                            {"step", step},
+                            {"regularizer", rep.regularizer},
+                            {"epoch_accuracy", rep.epoch_accuracy}};
+  saveModel(path, model, spec, "stage1-" + step, j.dump(), curve, epoch);
+}
+
+struct EpochFile {
+  NetworkModel model{nullptr};
+  TrainingCurve curve;
+  std::vector<double> regularizer, epoch_accuracy;
+};
+
+// The epoch file of `step` when it belongs to this run (same identity, network `spec`, at most
+// `epochs` epochs), else nullopt: the step then starts over.
+std::optional<EpochFile> readEpochFile(const std::string& path, const std::string& step,
+                                       const nlohmann::json& identity, const NetworkSpec& spec,
+                                       int epochs) {
+  if (path.empty() || !std::filesystem::exists(path)) return std::nullopt;
+  try {
+    const CheckpointData head = readCheckpointHeader(path);
+    if (head.stage != "stage1-" + step || head.epochs_completed < 1 ||
+        head.epochs_completed > epochs) {
+      return std::nullopt;
+    }
+    const auto j = nlohmann::json::parse(head.training_config_json);
+    if (j.value("step", "") != step || j.value("morph", nlohmann::json()) != identity) {
+      return std::nullopt;
+    }
+    LoadedModel m = loadModel(path);
+    if (networkSpecToJson(m.spec) != networkSpecToJson(spec)) return std::nullopt;
+    EpochFile f;
+    f.model = m.model;
+    f.curve = m.file.curve;
+    f.regularizer = j.value("regularizer", std::vector<double>{});
+    f.epoch_accuracy = j.value("epoch_accuracy", std::vector<double>{});
+    return f;
+  } catch (const Error&) {
+    return std::nullopt;
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  }
 }
 
 }  // namespace
@@ -145,6 +218,9 @@ MorphResult runMorph(const MorphConfig& config, const Dataset& data, TrainObserv
   for (const auto& g : shape0.width_groups) result.group_names.push_back(g.name);
   for (const auto& l : shape0.layers) result.layer_names.push_back(l.name);
   const std::int64_t eval_batch = config.finetune_train.eval_batch_size;
+  // What the epoch files must match to be resumed: the config and the baseline file it read.
+  nlohmann::json identity = config.toJson();
+  identity["in_created"] = base.file.created;
   auto emit = [&](MorphStepReport s) {
     result.steps.push_back(std::move(s));
     if (on_step) on_step(result.steps.back());
@@ -152,8 +228,14 @@ MorphResult runMorph(const MorphConfig& config, const Dataset& data, TrainObserv
   auto cancelled = [&](const TrainResult& r) {
     if (r.status != TrainResult::Status::kCancelled) return false;
     result.status = MorphResult::Status::kCancelled;
-    result.warnings.push_back("cancelled during " + result.steps.back().name +
-                              "; no output file was written");
+    const std::string& step = result.steps.back().name;
+    const std::string kept = epochFile(config, step);
+    result.warnings.push_back(
+        "cancelled during " + step + "; no output file was written" +
+        (r.epochs_completed > 0 && !kept.empty()
+             ? " (epoch " + std::to_string(r.epochs_completed) + " is kept in " + kept +
+                   "; resume continues from there)"
+             : ""));
     result.seconds = secondsSince(t_run);
     return true;
   };
@@ -181,7 +263,24 @@ MorphResult runMorph(const MorphConfig& config, const Dataset& data, TrainObserv
     s.name = "shrink";
     TrainResult tr;
     if (config.shrink_epochs > 0) {
-      tr = trainStep(*model, data, config.shrink_train, config.shrink_epochs, observer, hooks, &s);
+      const std::string file = epochFile(config, "shrink");
+      if (config.resume) {
+        if (auto prior = readEpochFile(file, "shrink", identity, spec0, config.shrink_epochs)) {
+          model = prior->model;
+          hooks.prior_curve = prior->curve;
+          s.regularizer = prior->regularizer;
+          s.epoch_accuracy = prior->epoch_accuracy;
+          result.resumed.emplace_back("shrink", static_cast<int>(prior->curve.size()));
+        }
+      }
+      EpochSaver save;
+      if (!file.empty()) {
+        save = [&](NetworkModelImpl& m, const TrainingCurve& c, int e, const MorphStepReport& r) {
+          saveEpochFile(file, m, spec0, "shrink", identity, c, e, r);
+        };
+      }
+      tr = trainStep(*model, data, config.shrink_train, config.shrink_epochs, observer, hooks, &s,
+                     save);
     }
     // The per-epoch value is reported unweighted (R itself), so runs with different lambda compare.
     if (lambda > 0) {
@@ -302,7 +401,26 @@ MorphResult runMorph(const MorphConfig& config, const Dataset& data, TrainObserv
     TrainResult tr;
     if (config.finetune_epochs > 0) {
       s.name = "finetune";
-      tr = trainStep(*adapted, data, config.finetune_train, config.finetune_epochs, observer, {}, &s);
+      const std::string file = epochFile(config, "finetune");
+      TrainHooks hooks;
+      if (config.resume) {
+        // Prune and expand above are deterministic, so the resumed network has this spec.
+        if (auto prior = readEpochFile(file, "finetune", identity, result.adapted,
+                                       config.finetune_epochs)) {
+          adapted = prior->model;
+          hooks.prior_curve = prior->curve;
+          s.epoch_accuracy = prior->epoch_accuracy;
+          result.resumed.emplace_back("finetune", static_cast<int>(prior->curve.size()));
+        }
+      }
+      EpochSaver save;
+      if (!file.empty()) {
+        save = [&](NetworkModelImpl& m, const TrainingCurve& c, int e, const MorphStepReport& r) {
+          saveEpochFile(file, m, result.adapted, "finetune", identity, c, e, r);
+        };
+      }
+      tr = trainStep(*adapted, data, config.finetune_train, config.finetune_epochs, observer,
+                     hooks, &s, save);
       curve = tr.curve;
     }
     MorphStepReport m = measure("finetune", *adapted, macro, data, eval_batch);
@@ -334,6 +452,9 @@ MorphResult runMorph(const MorphConfig& config, const Dataset& data, TrainObserv
     const std::string cfg_text = cfg.dump();
     writeCheckpoint(config.out_checkpoint, ck,
                     [&](H5File& f) { writeMorphGroup(f, result, cfg_text); });
+    // The run is complete: its epoch files are no longer needed.
+    std::error_code ec;
+    for (const char* step : {"shrink", "finetune"}) std::filesystem::remove(epochFile(config, step), ec);
   }
   return result;
 }

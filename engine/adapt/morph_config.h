@@ -38,6 +38,11 @@ struct MorphConfig {
   double noise = 0.01;          // expand: std of the noise on copied channels (relative), >= 0
   TrainConfig shrink_train;     // optimizer, lr, ... of shrink training (epochs: shrink_epochs)
   TrainConfig finetune_train;   // the same for fine-tuning (epochs: finetune_epochs)
+  // With the epoch files of an earlier, interrupted run of this same config beside
+  // out_checkpoint (<out>.shrink.h5, <out>.finetune.h5), continue after the last completed
+  // epoch of the step it stopped in instead of starting over (docs/stage1.md "Resuming").
+  // Not part of the config's identity (toJson).
+  bool resume = false;
   // Recorded in the output file (what the data was):
   std::string dataset_name;
   std::int64_t subset_train = 0, subset_test = 0;

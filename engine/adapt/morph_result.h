@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/adapt/importance_report.h"
@@ -47,6 +48,8 @@ struct MorphResult {
   WidthSearchResult search;              // the expand step's width search
   NetworkSpec adapted;                   // the final network
   std::string out_checkpoint;            // written file ("" when none)
+  // Resumed training steps and the epochs taken over, e.g. {"shrink", 3} (resume).
+  std::vector<std::pair<std::string, int>> resumed;
   double seconds = 0;
   std::vector<std::string> warnings;
 

@@ -1,5 +1,6 @@
 #include "engine/adapt/qat.h"
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "engine/adapt/qat_calibration.h"
@@ -7,6 +8,7 @@
 #include "engine/common/errors.h"
 #include "engine/nn/model_checkpoint.h"
 #include "engine/nn/quant_setup.h"
+#include "engine/store/checkpoint.h"
 
 namespace cimscope {
 
@@ -34,31 +36,48 @@ void QatJob::validate() const {
   }
 }
 
+namespace {
+
+// The part of a Stage 2 training_config that names the job: everything but the accuracies
+// measured along the way.
+nlohmann::json qatIdentity(nlohmann::json config) {
+  if (config.contains("qat")) {
+    for (const char* k : {"float_accuracy", "calibrated_accuracy", "quantized_accuracy", "cim_accuracy"}) {
+      config["qat"].erase(k);
+    }
+  }
+  return config;
+}
+
+// The epochs an earlier run of the job with this identity completed in `path`, or 0.
+std::int64_t resumableQatEpochs(const std::string& path, const nlohmann::json& identity,
+                                int epochs) {
+  if (!std::filesystem::exists(path)) return 0;
+  try {
+    const CheckpointData ck = readCheckpointHeader(path);
+    if (ck.stage != "stage2" || ck.epochs_completed < 1 || ck.epochs_completed > epochs) return 0;
+    if (qatIdentity(nlohmann::json::parse(ck.training_config_json)) != identity) return 0;
+    return ck.epochs_completed;
+  } catch (const Error&) {
+    return 0;
+  } catch (const nlohmann::json::exception&) {
+    return 0;
+  }
+}
+
+}  // namespace
+
 QatResult runQat(const QatJob& job, const Dataset& data, TrainObserver& observer) {
   job.validate();
   LoadedModel loaded = loadModel(job.in_checkpoint);
   checkNetworkMatchesData(loaded.spec, data);
-  NetworkModelImpl& model = *loaded.model;
   QatResult r;
-  r.source_accuracy = evaluateModel(model, data, job.train.eval_batch_size).accuracy;
+  r.source_accuracy = evaluateModel(*loaded.model, data, job.train.eval_batch_size).accuracy;
 
   QuantConfig qc = job.quant;
   qc.mode = job.adc_aware ? LayerMode::kCim : LayerMode::kQuantized;
   // A Stage 2 input keeps its learned steps where they still fit; a float one starts at 1.
   const bool had_steps = loaded.quant.has_value();
-  configureQuantization(model, qc);
-  CalibrationRequest req;
-  req.activations = !had_steps;
-  req.weights = !had_steps;
-  req.adc = true;
-  req.adc_mse = false;
-  calibrateSteps(model, data, LayerMode::kCim, req, job.calibration_batches,
-                 job.train.batch_size);
-  model.setMode(qc.mode);
-  if (had_steps) r.warnings.push_back(job.in_checkpoint + " is already quantized: its weight and "
-                                      "activation steps are kept, ADC steps recalibrated");
-  r.calibrated_accuracy = evaluateModel(model, data, job.train.eval_batch_size).accuracy;
-
   double source_float = r.source_accuracy;
   if (had_steps) {
     // Carry the float baseline's accuracy along from the Stage 2 input, where recorded.
@@ -83,31 +102,60 @@ QatResult runQat(const QatJob& job, const Dataset& data, TrainObserver& observer
                              {"float_accuracy", source_float},
                              {"calibration_batches", job.calibration_batches}}}};
   TrainHooks hooks;
+  NetworkModel model = loaded.model;
+  const std::int64_t prior_epochs =
+      job.resume && !job.out_checkpoint.empty()
+          ? resumableQatEpochs(job.out_checkpoint, qatIdentity(config), job.train.epochs)
+          : 0;
+  if (prior_epochs > 0) {
+    // Continue the earlier run: its weights and learned steps, in its training mode.
+    LoadedModel prior = loadModel(job.out_checkpoint);
+    model = prior.model;
+    hooks.prior_curve = prior.file.curve;
+    r.resumed_epochs = static_cast<int>(prior_epochs);
+    const auto pj = nlohmann::json::parse(prior.file.training_config_json);
+    r.calibrated_accuracy = pj["qat"].value("calibrated_accuracy", 0.0);
+  } else {
+    configureQuantization(*model, qc);
+    CalibrationRequest req;
+    req.activations = !had_steps;
+    req.weights = !had_steps;
+    req.adc = true;
+    req.adc_mse = false;
+    calibrateSteps(*model, data, LayerMode::kCim, req, job.calibration_batches,
+                   job.train.batch_size);
+    model->setMode(qc.mode);
+    if (had_steps) r.warnings.push_back(job.in_checkpoint + " is already quantized: its weight and "
+                                        "activation steps are kept, ADC steps recalibrated");
+    r.calibrated_accuracy = evaluateModel(*model, data, job.train.eval_batch_size).accuracy;
+  }
+  config["qat"]["calibrated_accuracy"] = r.calibrated_accuracy;
   hooks.after_step = [](NetworkModelImpl& m) { clampQuantizerSteps(m); };
   if (!job.out_checkpoint.empty()) {
     hooks.on_epoch_end = [&](NetworkModelImpl& m, const TrainingCurve& curve, int epoch) {
       saveModel(job.out_checkpoint, m, loaded.spec, "stage2", config.dump(), curve, epoch);
     };
   }
-  r.train = trainModel(model, data, job.train, observer, hooks);
+  r.train = trainModel(*model, data, job.train, observer, hooks);
 
-  model.setMode(LayerMode::kQuantized);
-  r.quantized_eval = evaluateModel(model, data, job.train.eval_batch_size);
+  model->setMode(LayerMode::kQuantized);
+  r.quantized_eval = evaluateModel(*model, data, job.train.eval_batch_size);
   if (!job.adc_aware) {
     // The ADC-unaware model meets the ADC only now: calibrate its steps (no retraining).
-    calibrateSteps(model, data, LayerMode::kCim, {false, false, true, true},
+    calibrateSteps(*model, data, LayerMode::kCim, {false, false, true, true},
                    job.calibration_batches, job.train.batch_size);
   }
-  model.setMode(LayerMode::kCim);
-  r.cim_eval = evaluateModel(model, data, job.train.eval_batch_size);
-  model.setMode(qc.mode);
-  if (!job.out_checkpoint.empty() && r.train.epochs_completed > 0) {
+  model->setMode(LayerMode::kCim);
+  r.cim_eval = evaluateModel(*model, data, job.train.eval_batch_size);
+  model->setMode(qc.mode);
+  if (!job.out_checkpoint.empty() && r.train.epochs_completed > 0 &&
+      r.train.status == TrainResult::Status::kCompleted) {
     config["qat"]["quantized_accuracy"] = r.quantized_eval.accuracy;
     config["qat"]["cim_accuracy"] = r.cim_eval.accuracy;
-    saveModel(job.out_checkpoint, model, loaded.spec, "stage2", config.dump(), r.train.curve,
+    saveModel(job.out_checkpoint, *model, loaded.spec, "stage2", config.dump(), r.train.curve,
               r.train.epochs_completed);
   }
-  const StoredWeights sw = storedWeights(model);
+  const StoredWeights sw = storedWeights(*model);
   r.weights = sw.weights;
   r.stored_weight_bits = sw.bits;
   r.compression = sw.weights ? 1.0 - static_cast<double>(sw.bits) / (32.0 * sw.weights) : 0;

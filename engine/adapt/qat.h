@@ -22,6 +22,10 @@ struct QatJob {
                                // weights and activations only (mode quantized)
   TrainConfig train = defaultTrainConfig();  // QAT fine-tuning schedule
   int calibration_batches = 1;  // training batches that initialise the LSQ steps, 1..100
+  // With an out_checkpoint of this same job (same input, quantization, training and data) that
+  // stopped early (cancelled, killed), continue after its last completed epoch with its weights
+  // and learned steps instead of starting over (no recalibration; momentum starts afresh).
+  bool resume = false;
   // What the data was, recorded in the checkpoint's training_config.
   std::string dataset_name;
   std::int64_t subset_train = 0, subset_test = 0;
@@ -33,6 +37,7 @@ struct QatJob {
 
 struct QatResult {
   TrainResult train;             // the fine-tuning run (final_eval in the training mode)
+  int resumed_epochs = 0;        // epochs taken over from an earlier run of this job (resume)
   double source_accuracy = 0;    // the input checkpoint in its own mode, test split
   double calibrated_accuracy = 0;  // after step initialisation, before training
   EvalResult quantized_eval;     // final weights/activations-only accuracy (no ADC)

@@ -286,6 +286,10 @@ TrainResult trainModel(NetworkModelImpl& model, const Dataset& data, const Train
   if (c.epochs == 0) {
     result.final_eval = evaluateModel(model, data, c.eval_batch_size);
     if (hooks.on_epoch_end) hooks.on_epoch_end(model, result.curve, 0);
+  } else if (first_epoch > c.epochs) {
+    // Resumed after the last epoch (killed before the caller's work after training): nothing
+    // to train, the final evaluation is still owed.
+    result.final_eval = evaluateModel(model, data, c.eval_batch_size);
   }
   result.seconds = secondsSince(run_start);
   result.images_per_second = train_seconds > 0 ? static_cast<double>(images_total) / train_seconds : 0;

@@ -288,6 +288,7 @@ PipelineResult runPipeline(const ExperimentConfig& config, const std::string& ru
       mc.dataset_name = config.dataset.name;
       mc.subset_train = config.dataset.subset_train;
       mc.subset_test = config.dataset.subset_test;
+      mc.resume = resume;
       MorphResult r = runMorph(mc, data, progress, [&](const MorphStepReport& step) {
         char msg[200];
         std::snprintf(msg, sizeof msg,
@@ -298,6 +299,10 @@ PipelineResult runPipeline(const ExperimentConfig& config, const std::string& ru
         observer.onLog(msg);
       });
       cancelled = r.status == MorphResult::Status::kCancelled;
+      for (const auto& [step, epochs] : r.resumed) {
+        observer.onLog("stage1 " + step + ": continued after epoch " + std::to_string(epochs) +
+                       " of the interrupted run");
+      }
       for (const auto& w : r.warnings) result.warnings.push_back("stage1: " + w);
       if (!cancelled) {
         const MorphStepReport* last = r.steps.empty() ? nullptr : &r.steps.back();
@@ -318,8 +323,13 @@ PipelineResult runPipeline(const ExperimentConfig& config, const std::string& ru
       job.dataset_name = config.dataset.name;
       job.subset_train = config.dataset.subset_train;
       job.subset_test = config.dataset.subset_test;
+      job.resume = resume;
       QatResult r = runQat(job, data, progress);
       cancelled = r.train.status == TrainResult::Status::kCancelled;
+      if (r.resumed_epochs > 0) {
+        observer.onLog(name + ": continued after epoch " + std::to_string(r.resumed_epochs) +
+                       " of the interrupted run");
+      }
       for (const auto& w : r.warnings) result.warnings.push_back(name + ": " + w);
       if (!cancelled) {
         // Both models are measured as the macro runs them: partial sums through the ADC.

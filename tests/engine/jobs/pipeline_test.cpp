@@ -145,5 +145,112 @@ TEST(Pipeline, InterruptedBaselineContinuesAfterItsLastEpoch) {
   EXPECT_EQ(done.curve.train_loss[0], epoch1.train_loss[0]);
 }
 
+// Cancels in stage `stage` when its `n`-th training epoch (counting every training of the
+// stage: Stage 1 runs shrink, then fine-tune) starts; records the epochs each run trained.
+class StopAtEpoch : public PipelineObserver {
+ public:
+  StopAtEpoch(std::atomic<bool>* token, std::string stage, int n)
+      : token_(token), stage_(std::move(stage)), n_(n) {}
+  void onProgress(const PipelineProgress& p) override {
+    if (p.stage != stage_ || p.message.rfind("epoch ", 0) != 0) return;
+    const std::string epoch = p.message.substr(0, p.message.find(" batch"));
+    if (epochs.empty() || epochs.back() != epoch) epochs.push_back(epoch);
+    if (token_ && static_cast<int>(epochs.size()) == n_) token_->store(true);
+  }
+  void onLog(const std::string& line) override { logs.push_back(line); }
+  bool logged(const std::string& text) const {
+    for (const auto& l : logs) {
+      if (l.find(text) != std::string::npos) return true;
+    }
+    return false;
+  }
+  std::vector<std::string> epochs;  // "epoch 1/2", ... in the order they trained
+  std::vector<std::string> logs;
+
+ private:
+  std::atomic<bool>* token_;
+  std::string stage_;
+  int n_;
+};
+
+TEST(Pipeline, InterruptedStage1ContinuesAfterTheLastEpochOfItsStep) {
+  test::TempDir dir;
+  const std::string run = dir.file("run.h5");
+  ExperimentConfig c = tinyConfig();
+  c.baseline_train.epochs = 1;
+  c.stage1.shrink_epochs = 2;
+  c.stage1.finetune_epochs = 2;
+  c.stage2.enabled = false;
+  // Shrink epochs 1, 2, then fine-tune epoch 1; cancel when fine-tune epoch 2 starts.
+  std::atomic<bool> cancel{false};
+  StopAtEpoch stop(&cancel, "stage1", 4);
+  PipelineResult first = runPipeline(c, run, false, stop, cancel);
+  ASSERT_EQ(first.status, PipelineResult::Status::kCancelled);
+  EXPECT_EQ(readRunFile(run).completed, (std::vector<std::string>{"baseline"}));
+  const std::string out = first.stages_dir + "/stage1.h5";
+  EXPECT_FALSE(std::filesystem::exists(out));
+  EXPECT_EQ(readCheckpoint(out + ".shrink.h5").epochs_completed, 2);
+  EXPECT_EQ(readCheckpoint(out + ".shrink.h5").stage, "stage1-shrink");
+  const CheckpointData ft1 = readCheckpoint(out + ".finetune.h5");
+  EXPECT_EQ(ft1.epochs_completed, 1);
+
+  cancel.store(false);
+  StopAtEpoch watch(nullptr, "stage1", 0);
+  PipelineResult second = runPipeline(c, run, true, watch, cancel);
+  ASSERT_EQ(second.status, PipelineResult::Status::kCompleted);
+  // Only fine-tune epoch 2 was trained; shrink and fine-tune epoch 1 were taken over.
+  EXPECT_EQ(watch.epochs, (std::vector<std::string>{"epoch 2/2"}));
+  EXPECT_TRUE(watch.logged("stage1 shrink: continued after epoch 2"));
+  EXPECT_TRUE(watch.logged("stage1 finetune: continued after epoch 1"));
+  const CheckpointData done = readCheckpoint(out);
+  EXPECT_EQ(done.stage, "stage1");
+  ASSERT_EQ(done.curve.size(), 2u);
+  EXPECT_EQ(done.curve.test_accuracy[0], ft1.curve.test_accuracy[0]);
+  EXPECT_EQ(done.curve.train_loss[0], ft1.curve.train_loss[0]);
+  // The shrink step's per-epoch record (regularizer included) survived the interruption.
+  H5File f(out, H5File::Mode::kRead);
+  EXPECT_EQ(f.readArray("/morph/shrink/regularizer").values.size(), 2u);
+  EXPECT_EQ(f.readArray("/morph/finetune/epoch_accuracy").values.size(), 2u);
+  // The epoch files are removed once the stage is written.
+  EXPECT_FALSE(std::filesystem::exists(out + ".shrink.h5"));
+  EXPECT_FALSE(std::filesystem::exists(out + ".finetune.h5"));
+  EXPECT_EQ(readRunFile(run).completed, (std::vector<std::string>{"baseline", "stage1"}));
+}
+
+TEST(Pipeline, InterruptedStage2ContinuesAfterItsLastEpoch) {
+  test::TempDir dir;
+  const std::string run = dir.file("run.h5");
+  ExperimentConfig c = tinyConfig();
+  c.baseline_train.epochs = 1;
+  c.stage1_enabled = false;
+  c.stage2.train.epochs = 3;
+  c.stage2.train_unaware = false;
+  c.adc_sweep.enabled = false;
+  c.simulate = false;
+  std::atomic<bool> cancel{false};
+  StopAtEpoch stop(&cancel, "stage2", 3);  // cancel when epoch 3 starts
+  PipelineResult first = runPipeline(c, run, false, stop, cancel);
+  ASSERT_EQ(first.status, PipelineResult::Status::kCancelled);
+  const std::string out = first.stages_dir + "/stage2.h5";
+  const CheckpointData mid = readCheckpoint(out);
+  EXPECT_EQ(mid.epochs_completed, 2);
+  EXPECT_EQ(nlohmann::json::parse(mid.training_config_json)["qat"].count("cim_accuracy"), 0u);
+
+  cancel.store(false);
+  StopAtEpoch watch(nullptr, "stage2", 0);
+  PipelineResult second = runPipeline(c, run, true, watch, cancel);
+  ASSERT_EQ(second.status, PipelineResult::Status::kCompleted);
+  EXPECT_EQ(watch.epochs, (std::vector<std::string>{"epoch 3/3"}));
+  EXPECT_TRUE(watch.logged("stage2: continued after epoch 2"));
+  const CheckpointData done = readCheckpoint(out);
+  ASSERT_EQ(done.curve.size(), 3u);
+  EXPECT_EQ(done.curve.test_accuracy[1], mid.curve.test_accuracy[1]);
+  EXPECT_EQ(done.curve.train_loss[0], mid.curve.train_loss[0]);
+  const auto qat = nlohmann::json::parse(done.training_config_json)["qat"];
+  EXPECT_TRUE(qat.contains("cim_accuracy"));
+  EXPECT_EQ(qat["calibrated_accuracy"], nlohmann::json::parse(mid.training_config_json)["qat"]["calibrated_accuracy"]);
+  EXPECT_EQ(readRunFile(run).completed, (std::vector<std::string>{"baseline", "stage2"}));
+}
+
 }  // namespace
 }  // namespace cimscope
