@@ -17,6 +17,7 @@
 #include "engine/adapt/qat_calibration.h"
 #include "engine/adapt/train_loop.h"
 #include "engine/cim/network_mapper.h"
+#include "engine/jobs/macro_evaluation.h"
 #include "engine/nn/model_checkpoint.h"
 #include "engine/nn/quant_setup.h"
 #include "engine/common/errors.h"
@@ -123,29 +124,11 @@ double retrainOn(const EvalContext& ctx, const MacroSpec& macro, const std::stri
   return runQat(job, *ctx.data, none).cim_eval.accuracy;
 }
 
-// Accuracy of the checkpoint on `macro`: quantized for its bits, steps calibrated on training
-// batches (ADC steps always; weight and activation steps when the bits differ from the trained
-// ones or the checkpoint is float), partial sums through the ADC, no retraining.
+// Accuracy of the checkpoint on `macro`: quantized for its bits, steps calibrated, partial sums
+// through the ADC, no retraining (calibratedCimModel).
 double evaluateOn(const EvalContext& ctx, const MacroSpec& macro) {
-  QuantConfig qc = ctx.quant;
-  const bool same_bits = ctx.quantized && qc.macro.weight_bits == macro.weight_bits &&
-                         qc.macro.input_bits == macro.input_bits;
-  qc.macro = macro;
-  qc.mode = LayerMode::kCim;
-  NetworkModel model = buildModel(ctx.shape, 1);
-  if (ctx.quantized) {
-    configureQuantization(*model, qc);
-    model->loadStateArrays(ctx.state, ctx.path);
-  } else {
-    model->loadStateArrays(ctx.state, ctx.path);
-    configureQuantization(*model, qc);
-  }
-  CalibrationRequest req;
-  req.weights = !same_bits;
-  req.activations = !same_bits;
-  req.adc = true;
-  req.adc_mse = true;
-  calibrateSteps(*model, *ctx.data, LayerMode::kCim, req, ctx.calibration_batches, 128);
+  NetworkModel model = calibratedCimModel(ctx.shape, ctx.state, ctx.quant, ctx.quantized,
+                                          ctx.path, macro, *ctx.data, ctx.calibration_batches);
   return evaluateModel(*model, *ctx.data, 500).accuracy;
 }
 
