@@ -13,6 +13,7 @@
 #include "engine/adapt/morph.h"
 #include "engine/adapt/qat.h"
 #include "engine/jobs/experiment_config.h"
+#include "engine/jobs/macro_evaluation.h"
 #include "engine/jobs/pipeline.h"
 #include "engine/jobs/sweep_runner.h"
 #include "engine/store/h5_file.h"
@@ -283,6 +284,27 @@ void EngineWorker::saveMacroSpec(const MacroSpec& macro, const QString& path) {
   }
 }
 
+void EngineWorker::writeExperimentConfig(const QString& config_json, const QString& path) {
+  try {
+    const std::string file = path.toStdString();
+    const ExperimentConfig c =
+        ExperimentConfig::fromJson(nlohmann::json::parse(config_json.toStdString()), file);
+    c.validate();
+    // Written beside and renamed over: a failed write never leaves half a config.
+    const std::string tmp = file + ".tmp";
+    {
+      std::ofstream out(tmp);
+      if (!out) throw StoreError("cannot write " + file);
+      out << c.toJson().dump(2) << "\n";
+      if (!out.flush()) throw StoreError("writing " + file + " failed");
+    }
+    std::filesystem::rename(tmp, file);
+    Q_EMIT fileWritten(path);
+  } catch (const std::exception& e) {
+    Q_EMIT failed(tr("Exporting the config"), QString::fromStdString(e.what()));
+  }
+}
+
 void EngineWorker::listMacroPresets() {
   try {
     Q_EMIT macroPresetsListed(cimscope::listMacroPresets());
@@ -381,15 +403,21 @@ void EngineWorker::runAdcSweep(const AdcSweepRequest& request) {
     const int total = static_cast<int>(request.job.adc_bits.size());
     JobAdcObserver observer(training, cancel, [&](const AdcSweepPoint& p) {
       partial.points.push_back(p);
+      AdcSweepData shown = adcSweepDataFrom(partial, source);
       Q_EMIT jobProgress(JobProgress{id, double(partial.points.size()) / std::max(1, total),
                                      tr("point %1/%2").arg(partial.points.size()).arg(total),
                                      tr("%1-bit ADC: unaware %2 %").arg(p.adc_bits)
                                          .arg(100 * p.unaware_accuracy, 0, 'f', 2), -1});
-      Q_EMIT adcSweepUpdated(adcSweepDataFrom(partial, source));  // a point appears when done
+      shown.has_macro = request.job.macro.has_value();
+      shown.macro = request.job.macro.value_or(MacroSpec{});
+      Q_EMIT adcSweepUpdated(shown);  // a point appears when done
     });
     const AdcSweepResult r = cimscope::runAdcSweep(request.job, data, observer);
     for (const auto& w : r.warnings) Q_EMIT jobLog(id, tr("warning: %1").arg(QString::fromStdString(w)));
-    Q_EMIT adcSweepUpdated(adcSweepDataFrom(r, source));
+    AdcSweepData shown = adcSweepDataFrom(r, source);
+    shown.has_macro = request.job.macro.has_value();
+    shown.macro = request.job.macro.value_or(MacroSpec{});
+    Q_EMIT adcSweepUpdated(shown);
     JobOutcome out;
     out.job_id = id;
     out.cancelled = r.status == AdcSweepResult::Status::kCancelled;
@@ -470,6 +498,8 @@ RunStageData stageData(const std::string& run_file, const StageSummary& s,
   d.stage_file = q(s.file);
   d.accuracy = std::isfinite(s.accuracy) ? s.accuracy : -1;
   d.params = s.params;
+  d.weights = s.weights;
+  d.stored_bits = s.stored_bits;
   d.macros = s.macros;
   d.utilization = s.utilization;
   d.weight_load_cycles_per_inference = s.weight_load_cycles_per_inference;
@@ -494,6 +524,8 @@ RunStageData stageData(const std::string& run_file, const StageSummary& s,
                                         macro, source);
     } else if (s.name == "adc_sweep") {
       d.adc = adcFromFile(readAdcSweepFile(*src.file, src.group), source);
+      d.adc.has_macro = true;  // the pipeline sweeps the run's macro
+      d.adc.macro = macro;
     }
   } catch (const std::exception& e) {
     warn(QObject::tr("%1: %2").arg(d.name, q(e.what())));
@@ -697,7 +729,12 @@ void EngineWorker::runStage2(const Stage2Request& request) {
                         .arg(100 * r.quantized_eval.accuracy, 0, 'f', 2)
                         .arg(100 * r.compression, 0, 'f', 1)
                         .arg(q(request.out_checkpoint));
-      Q_EMIT stage2Ready(r.cim_eval.accuracy);
+      Stage2Result s2;
+      s2.accuracy = r.cim_eval.accuracy;
+      s2.stored_bits = r.stored_weight_bits;
+      s2.compression = r.compression;  // vs float32 of the network it started from
+      s2.source = QFileInfo(q(request.out_checkpoint)).fileName();
+      Q_EMIT stage2Ready(s2);
     } else {
       out.summary = tr("cancelled");
     }
@@ -766,6 +803,45 @@ void EngineWorker::runSweep(const SweepRequest& request) {
                       .arg(QFileInfo(request.out).fileName())
                       .arg(r.seconds, 0, 'f', 1);
     Q_EMIT jobFinished(out);
+  });
+}
+
+void EngineWorker::quickEvaluate(const QuickEvalRequest& request) {
+  const int id = request.job_id;
+  runJob(id, request.cancel, [&](const std::atomic<bool>& cancel) {
+    request.data.validate();
+    // Sliders move often: the data set is read once and reused while its config stays.
+    const std::string key = request.data.name + "|" + request.data.data_dir + "|" +
+                            std::to_string(request.data.subset_train) + "|" +
+                            std::to_string(request.data.subset_test) + "|" +
+                            std::to_string(request.data.seed) + "|" +
+                            std::to_string(request.data.synthetic_train) + "|" +
+                            std::to_string(request.data.synthetic_test);
+    if (!eval_data_ || eval_data_key_ != key) {
+      eval_data_.reset();
+      eval_data_ = std::make_unique<Dataset>(loadDataset(request.data));
+      eval_data_key_ = key;
+    }
+    QuickEvalConfig config;
+    config.checkpoint = request.checkpoint;
+    config.macro = request.macro;
+    const QuickEvalResult r = cimscope::quickEvaluate(config, *eval_data_, cancel);
+    QuickEvalOutcome out;
+    out.job_id = id;
+    out.cancelled = r.cancelled;
+    out.accuracy = r.cancelled ? -1 : r.accuracy;
+    out.images = r.images;
+    out.trained_quantization = r.trained_quantization;
+    out.seconds = r.seconds;
+    out.macro = request.macro;
+    out.checkpoint = q(request.checkpoint);
+    Q_EMIT quickEvaluated(out);
+    Q_EMIT jobFinished(JobOutcome{id, r.cancelled,
+                                  r.cancelled ? tr("quick evaluation cancelled")
+                                              : tr("quick evaluation: %1 % on %2 test images")
+                                                    .arg(100 * r.accuracy, 0, 'f', 2)
+                                                    .arg(r.images),
+                                  {}, out.accuracy});
   });
 }
 

@@ -45,6 +45,10 @@ class EngineWorker : public QObject {
   // A design-space sweep; every finished point arrives as sweepPointReady.
   void runSweep(const cimscope::SweepRequest& request);
 
+  // Accuracy of the checkpoint on request.macro without retraining; ends with quickEvaluated
+  // and jobFinished (or jobFailed). Keeps the last data set loaded for the next request.
+  void quickEvaluate(const cimscope::QuickEvalRequest& request);
+
   // Files (HDF5 is read on the engine thread only, DESIGN.md section 3).
   void openCheckpoint(const QString& path);
   // A run file (cimscope-cli run, Full pipeline): runOpened, then one runStageRecorded per stage.
@@ -56,6 +60,9 @@ class EngineWorker : public QObject {
   void exportMappingJson(const cimscope::NetworkSpec& network, const cimscope::MacroSpec& macro,
                          const QString& path);
   void saveMacroSpec(const cimscope::MacroSpec& macro, const QString& path);
+  // An experiment config (ExperimentConfig JSON text) to `path` in the format
+  // `cimscope-cli run --config` reads, after checking it parses and validates.
+  void writeExperimentConfig(const QString& config_json, const QString& path);
   void listMacroPresets();
   void loadMacroFile(const QString& path);
 
@@ -77,7 +84,8 @@ class EngineWorker : public QObject {
   void stage1Ready(const cimscope::NetworkSpec& adapted, double accuracy);
   void adcSweepUpdated(const cimscope::AdcSweepData& data);
 
-  void stage2Ready(double accuracy);
+  void stage2Ready(const cimscope::Stage2Result& result);
+  void quickEvaluated(const cimscope::QuickEvalOutcome& outcome);
   void runOpened(const cimscope::RunOpened& run);
   void runStageRecorded(const cimscope::RunStageData& stage);
   void sweepStarted(const cimscope::SweepData& empty);  // parameter names, no points yet
@@ -98,6 +106,9 @@ class EngineWorker : public QObject {
   std::atomic<bool> cancel_{false};
   // The last data set loaded, so flipping splits or classes does not re-read the files.
   std::unique_ptr<Dataset> cached_;
+  // The quick evaluation's data set and the config it was loaded with (as JSON-free text key).
+  std::unique_ptr<Dataset> eval_data_;
+  std::string eval_data_key_;
 };
 
 }  // namespace cimscope

@@ -37,15 +37,15 @@ void ExplorerModel::setStage1Result(const NetworkSpec& network, double accuracy)
   Q_EMIT resultsChanged();
 }
 
-void ExplorerModel::setStage2Accuracy(double accuracy) {
-  stage2_accuracy_ = accuracy;
+void ExplorerModel::setStage2Result(const Stage2Result& result) {
+  stage2_ = result;
   Q_EMIT resultsChanged();
 }
 
 void ExplorerModel::clearStageResults() {
   stage1_network_.reset();
   stage1_accuracy_.reset();
-  stage2_accuracy_.reset();
+  stage2_.reset();
   remap();
   Q_EMIT resultsChanged();
 }

@@ -37,9 +37,9 @@ class ExplorerModel : public QObject {
 
   const std::optional<CheckpointSummary>& baselineCheckpoint() const { return checkpoint_; }
   const std::optional<double>& stage1Accuracy() const { return stage1_accuracy_; }
-  const std::optional<double>& stage2Accuracy() const { return stage2_accuracy_; }
   // Stage 2 keeps Stage 1's (or the baseline's) widths; it changes weight/ADC behaviour only.
-  bool hasStage2() const { return stage2_accuracy_.has_value(); }
+  bool hasStage2() const { return stage2_.has_value(); }
+  const std::optional<Stage2Result>& stage2Result() const { return stage2_; }
 
  public Q_SLOTS:
   void setMacro(const cimscope::MacroSpec& macro);
@@ -47,9 +47,9 @@ class ExplorerModel : public QObject {
   void setBaselineCheckpoint(const cimscope::CheckpointSummary& summary);
   void clearBaselineCheckpoint();
   // Hooks for the Stage 1 / Stage 2 results (engine/adapt/morph*, qat*): the morphed network's
-  // spec and accuracy; Stage 2's accuracy at the current macro.
+  // spec and accuracy; Stage 2's accuracy and stored weight bits.
   void setStage1Result(const cimscope::NetworkSpec& network, double accuracy);
-  void setStage2Accuracy(double accuracy);
+  void setStage2Result(const cimscope::Stage2Result& result);
   void clearStageResults();
 
  Q_SIGNALS:
@@ -73,7 +73,7 @@ class ExplorerModel : public QObject {
   QString stage1_error_;
   std::optional<CheckpointSummary> checkpoint_;
   std::optional<double> stage1_accuracy_;
-  std::optional<double> stage2_accuracy_;
+  std::optional<Stage2Result> stage2_;
 };
 
 }  // namespace cimscope

@@ -8,7 +8,10 @@
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QHeaderView>
 #include <QLabel>
+#include <QLocale>
+#include <QTableWidget>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
@@ -18,6 +21,8 @@
 #include <QTabWidget>
 #include <QTimer>
 #include <QToolBar>
+#include <QVBoxLayout>
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
@@ -30,17 +35,20 @@
 #include "ui/charts/importance_chart.h"
 #include "ui/charts/occupancy_view.h"
 #include "ui/charts/sweep_scatter_chart.h"
+#include "ui/design_report_writer.h"
 #include "ui/engine_host.h"
 #include "ui/engine_worker.h"
 #include "ui/explorer_model.h"
 #include "ui/export_helper.h"
 #include "ui/preference.h"
+#include "ui/quick_evaluator.h"
 #include "ui/widgets/dataset_browser_panel.h"
 #include "ui/widgets/export_dialog.h"
 #include "ui/widgets/jobs_panel.h"
 #include "ui/widgets/macro_panel.h"
 #include "ui/widgets/model_panel.h"
 #include "ui/widgets/occupancy_panel.h"
+#include "ui/widgets/slider_accuracy_bar.h"
 #include "ui/widgets/summary_panel.h"
 #include "ui/widgets/sweep_explorer_panel.h"
 
@@ -91,12 +99,23 @@ MainWindow::MainWindow(QWidget* parent)
   summary_ = new SummaryPanel(model_);
   importance_ = new ImportanceChart;
   adc_chart_ = new AdcAccuracyChart;
+  evaluator_ = new QuickEvaluator(this);
+  slider_accuracy_ = new SliderAccuracyBar(evaluator_);
+  adc_tab_ = new QWidget;
+  adc_tab_->setObjectName("adcTab");
+  {
+    auto* l = new QVBoxLayout(adc_tab_);
+    l->setContentsMargins(0, 0, 0, 0);
+    l->setSpacing(0);
+    l->addWidget(adc_chart_, 1);
+    l->addWidget(slider_accuracy_);
+  }
   sweep_ = new SweepExplorerPanel;
   dataset_browser_ = new DatasetBrowserPanel;
   tabs_->addTab(occupancy_, tr("Macro occupancy"));
   tabs_->addTab(summary_, tr("Summary"));
   tabs_->addTab(importance_, tr("Layer importance"));
-  tabs_->addTab(adc_chart_, tr("Accuracy vs ADC bits"));
+  tabs_->addTab(adc_tab_, tr("Accuracy vs ADC bits"));
   tabs_->addTab(sweep_, tr("Sweep explorer"));
   tabs_->addTab(dataset_browser_, tr("Datasets"));
   setCentralWidget(tabs_);
@@ -146,14 +165,17 @@ void MainWindow::createDocks() {
   jobs_dock->setObjectName("jobsDock");
   jobs_dock->setWidget(jobs_panel_);
   addDockWidget(Qt::BottomDockWidgetArea, jobs_dock);
-  // A compact jobs strip by default (after the first layout; a saved layout overrides it).
-  QTimer::singleShot(0, this, [this, jobs_dock] {
-    if (kWindowState.get().isEmpty()) resizeDocks({jobs_dock}, {140}, Qt::Vertical);
-  });
+  jobs_dock_ = jobs_dock;
 
   connect(macro_panel_, &MacroPanel::macroChanged, model_, &ExplorerModel::setMacro);
   connect(macro_panel_, &MacroPanel::macroChanged, this,
           [this](const MacroSpec& m) { adc_chart_->setCurrentAdcBits(m.adc_bits); });
+  connect(macro_panel_, &MacroPanel::macroChanged, evaluator_, &QuickEvaluator::setMacro);
+  connect(evaluator_, &QuickEvaluator::changed, this, [this](const SliderAccuracy& a) {
+    const bool quick = a.kind == SliderAccuracy::Kind::kEvaluated;
+    adc_chart_->setQuickPoint(a.adc_bits, quick ? a.accuracy : -1);
+  });
+  evaluator_->setMacro(macro_panel_->spec());
   connect(model_panel_, &ModelPanel::networkChanged, model_, &ExplorerModel::setNetwork);
   connect(model_, &ExplorerModel::mappingChanged, this, &MainWindow::onMappingChanged);
   connect(sweep_, &SweepExplorerPanel::macroSelected, macro_panel_, &MacroPanel::setSpec);
@@ -184,6 +206,15 @@ void MainWindow::createMenus() {
   connect(export_view, &QAction::triggered, this, &MainWindow::exportCurrentView);
   connect(exp->addAction(tr("&Mapping as JSON...")), &QAction::triggered, this,
           &MainWindow::exportMappingJson);
+  QAction* export_config = exp->addAction(tr("Experiment &config as JSON..."));
+  export_config->setToolTip(tr("The panels' model, data set and macro over the quick or full "
+                               "preset, as cimscope-cli run --config reads it"));
+  connect(export_config, &QAction::triggered, this, &MainWindow::exportConfigDialog);
+  QAction* export_report = exp->addAction(tr("Design-point &report (PDF)..."));
+  export_report->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+  export_report->setToolTip(tr("One page for tapeout reviews: macro spec, summary table, "
+                               "occupancy, importance and accuracy-vs-ADC charts"));
+  connect(export_report, &QAction::triggered, this, &MainWindow::exportReportDialog);
   file->addSeparator();
   QAction* refresh = file->addAction(tr("Re&scan data sets"));
   refresh->setShortcut(QKeySequence::Refresh);
@@ -338,7 +369,11 @@ void MainWindow::connectEngine() {
     if (current_run_.isEmpty() || !s.path.startsWith(current_run_ + ".stages/")) {
       current_run_.clear();
       kLastProject.set(s.path);
+      resetSliderAccuracy();
     }
+    DatasetConfig data = model_panel_->datasetConfig();
+    if (!s.dataset.isEmpty()) data.name = s.dataset.toStdString();
+    offerQuickCheckpoint(s.path, s.stage == "stage2" ? 2 : s.stage == "stage1" ? 1 : 0, data);
     addRecent(s.path);
     statusBar()->showMessage(tr("Opened %1").arg(s.path), 5000);
   });
@@ -355,10 +390,15 @@ void MainWindow::connectEngine() {
   connect(jobs, &EngineWorker::importanceReady, importance_, &ImportanceChart::setData);
   connect(jobs, &EngineWorker::stage1Ready, model_, &ExplorerModel::setStage1Result);
   connect(jobs, &EngineWorker::adcSweepUpdated, this, &MainWindow::showAdcSweep);
-  connect(jobs, &EngineWorker::stage2Ready, model_, &ExplorerModel::setStage2Accuracy);
+  connect(jobs, &EngineWorker::stage2Ready, model_, &ExplorerModel::setStage2Result);
+  connect(jobs, &EngineWorker::stage2Ready, this, [this](const Stage2Result& r) {
+    evaluator_->setStage2(run_macro_, r.accuracy, r.source);
+  });
   connect(jobs, &EngineWorker::runStageRecorded, this, &MainWindow::onRunStage);
   connect(jobs, &EngineWorker::sweepStarted, sweep_, &SweepExplorerPanel::setData);
   connect(jobs, &EngineWorker::sweepPointReady, sweep_, &SweepExplorerPanel::appendPoint);
+  connect(jobs, &EngineWorker::sweepStarted, evaluator_, &QuickEvaluator::setSweep);
+  connect(jobs, &EngineWorker::sweepPointReady, evaluator_, &QuickEvaluator::addSweepPoint);
   connect(jobs, &EngineWorker::jobFinished, this, [this](const JobOutcome& o) {
     statusBar()->showMessage(tr("Job #%1: %2").arg(o.job_id).arg(o.summary), 10000);
     // A new baseline becomes the open checkpoint (Stage 1 / ADC results stay beside it).
@@ -440,6 +480,9 @@ std::string MainWindow::pipelineConfigJson(bool quick) const {
 }
 
 int MainWindow::startPipeline(const std::string& config_json, const QString& run_file) {
+  // Throws ConfigError before any job is queued.
+  const ExperimentConfig config =
+      ExperimentConfig::fromJson(nlohmann::json::parse(config_json), "pipeline config");
   PipelineRequest request;
   request.config_json = config_json;
   request.run_file = run_file;
@@ -447,6 +490,9 @@ int MainWindow::startPipeline(const std::string& config_json, const QString& run
                                        tr("(%1)").arg(QFileInfo(run_file).fileName()));
   request.cancel = jobs_panel_->token(request.job_id);
   // The new run is the project: its stages replace what the tabs showed.
+  resetSliderAccuracy();
+  run_macro_ = config.macro();
+  run_data_ = config.dataset;
   current_run_ = run_file;
   recorded_lines_.clear();
   summary_->setRunNote({});
@@ -480,6 +526,7 @@ void MainWindow::startStage2() {
       (runsDir() + "/" + QFileInfo(in).completeBaseName() + "-stage2-" + stamp() + ".h5")
           .toStdString();
   request.macro = model_->macro();
+  run_macro_ = request.macro;  // what its accuracy is stored for
   request.adc_aware = true;
   request.epochs = model_panel_->quickPreset() ? 2 : 10;
   request.data = model_panel_->datasetConfig();
@@ -522,8 +569,28 @@ void MainWindow::startSweep() {
   }
 }
 
+void MainWindow::resetSliderAccuracy() {
+  quick_rank_ = -1;
+  evaluator_->clearStored();
+  evaluator_->setCheckpoint({}, {});
+}
+
+void MainWindow::offerQuickCheckpoint(const QString& path, int rank, const DatasetConfig& data) {
+  if (rank < quick_rank_ || !QFileInfo::exists(path)) return;
+  quick_rank_ = rank;
+  evaluator_->setCheckpoint(path, data);
+}
+
 void MainWindow::onRunOpened(const RunOpened& run) {
   checkpoint_pending_ = false;
+  resetSliderAccuracy();
+  run_macro_ = run.macro;
+  try {
+    run_data_ = ExperimentConfig::fromJson(nlohmann::json::parse(run.config_json.toStdString()),
+                                           "run config").dataset;
+  } catch (const std::exception&) {
+    run_data_ = model_panel_->datasetConfig();  // the engine already read it; not expected
+  }
   current_run_ = run.run_file;
   recorded_lines_.clear();
   summary_->setRunNote({});
@@ -559,11 +626,20 @@ void MainWindow::onRunStage(const RunStageData& d) {
     s.test_accuracy = d.accuracy;
     model_panel_->showCheckpoint(s);
     model_->setBaselineCheckpoint(s);
+    offerQuickCheckpoint(d.stage_file, 0, run_data_);
   } else if (d.name == "stage1") {
     if (d.has_network) model_->setStage1Result(d.network, d.accuracy);
     if (!d.importance.isEmpty()) importance_->setData(d.importance);
+    offerQuickCheckpoint(d.stage_file, 1, run_data_);
   } else if (d.name == "stage2") {
-    if (d.accuracy >= 0) model_->setStage2Accuracy(d.accuracy);
+    Stage2Result r;
+    r.accuracy = d.accuracy;
+    r.stored_bits = d.stored_bits;
+    r.compression = d.compression;
+    r.source = tr("stage2 of %1").arg(QFileInfo(d.run_file).fileName());
+    model_->setStage2Result(r);
+    evaluator_->setStage2(run_macro_, d.accuracy, r.source);
+    offerQuickCheckpoint(d.stage_file, 2, run_data_);
   } else if (d.name == "adc_sweep") {
     if (!d.adc.isEmpty()) showAdcSweep(d.adc);
   }
@@ -639,7 +715,7 @@ void MainWindow::startAdcSweep() {
   request.cancel = jobs_panel_->token(request.job_id);
   QMetaObject::invokeMethod(jobs_engine_->worker(), "runAdcSweep", Qt::QueuedConnection,
                             Q_ARG(cimscope::AdcSweepRequest, request));
-  tabs_->setCurrentWidget(adc_chart_);
+  tabs_->setCurrentWidget(adc_tab_);
 }
 
 void MainWindow::onMappingChanged() {
@@ -658,8 +734,12 @@ void MainWindow::showImportance(const ImportanceData& data) { importance_->setDa
 void MainWindow::showAdcSweep(const AdcSweepData& data) {
   adc_chart_->setCurrentAdcBits(model_->macro().adc_bits);
   adc_chart_->setData(data);
+  evaluator_->setAdcSweep(data);
 }
-void MainWindow::showSweep(const SweepData& data) { sweep_->setData(data); }
+void MainWindow::showSweep(const SweepData& data) {
+  sweep_->setData(data);
+  evaluator_->setSweep(data);
+}
 
 bool MainWindow::selectTab(const QString& name) {
   const int i = tabNames().indexOf(name.toLower());
@@ -673,7 +753,7 @@ QWidget* MainWindow::exportTarget() const {
   if (w == occupancy_) return occupancy_->baselineView();
   if (w == summary_) return summary_;
   if (w == importance_) return importance_->exportWidget();
-  if (w == adc_chart_) return adc_chart_->exportWidget();
+  if (w == adc_tab_) return adc_chart_->exportWidget();
   if (w == sweep_) return sweep_->scatter()->exportWidget();
   return w;
 }
@@ -705,6 +785,79 @@ void MainWindow::exportMappingJson() {
   QMetaObject::invokeMethod(engine_->worker(), "exportMappingJson", Qt::QueuedConnection,
                             Q_ARG(cimscope::NetworkSpec, model_->network()),
                             Q_ARG(cimscope::MacroSpec, model_->macro()), Q_ARG(QString, p));
+}
+
+void MainWindow::exportConfig(const QString& path) {
+  const std::string json = pipelineConfigJson(model_panel_->quickPreset());
+  QMetaObject::invokeMethod(engine_->worker(), "writeExperimentConfig", Qt::QueuedConnection,
+                            Q_ARG(QString, QString::fromStdString(json)), Q_ARG(QString, path));
+}
+
+void MainWindow::exportConfigDialog() {
+  const QString p = QFileDialog::getSaveFileName(this, tr("Export experiment config"),
+                                                 kExportDir.get() + "/experiment.json",
+                                                 tr("Experiment config (*.json)"));
+  if (p.isEmpty()) return;
+  try {
+    exportConfig(p);
+    kExportDir.set(QFileInfo(p).absolutePath());
+  } catch (const std::exception& e) {
+    QMessageBox::warning(this, tr("Export config"),
+                         tr("Cannot build the experiment config:\n%1").arg(e.what()));
+  }
+}
+
+DesignReportContent MainWindow::designReport() const {
+  DesignReportContent c;
+  c.project = current_run_.isEmpty() ? model_panel_->checkpointPath() : current_run_;
+  c.macro = model_->macro();
+  const NetworkSpec& net = model_->network();
+  c.network = model_->mappingError().isEmpty()
+                  ? tr("%1 on %2, %3 parameters")
+                        .arg(QString::fromStdString(net.model), model_panel_->datasetName(),
+                             QLocale().toString(static_cast<qlonglong>(model_->shape().params)))
+                  : tr("%1 (cannot map: %2)")
+                        .arg(QString::fromStdString(net.model), model_->mappingError());
+  c.summary_header << tr("Metric");
+  for (int col = 0; col < 3; ++col) {
+    c.summary_header << summary_->table()->horizontalHeaderItem(col)->text();
+  }
+  for (const QString& metric : SummaryPanel::metricNames()) {
+    QStringList row{metric};
+    for (int col = 0; col < 3; ++col) row << summary_->cell(metric, col);
+    c.summary_rows.push_back(row);
+  }
+  c.notes = summary_->noteText().split('\n', Qt::SkipEmptyParts);
+  const SliderAccuracy& a = evaluator_->current();
+  if (a.accuracy >= 0) {
+    c.notes << tr("Accuracy at this macro (%1-bit ADC): %2 %, %3")
+                   .arg(a.adc_bits)
+                   .arg(100 * a.accuracy, 0, 'f', 2)
+                   .arg(a.source);
+  }
+  c.occupancy = occupancy_->baselineView();
+  c.importance = importance_->exportWidget();
+  c.adc = adc_chart_->exportWidget();
+  return c;
+}
+
+QString MainWindow::exportReport(const QString& path) {
+  return DesignReportWriter::write(designReport(), path);
+}
+
+void MainWindow::exportReportDialog() {
+  const QString p = QFileDialog::getSaveFileName(
+      this, tr("Export design-point report"),
+      kExportDir.get() + "/cimscope-report-" + macro_panel_->presetName() + ".pdf",
+      tr("PDF document (*.pdf)"));
+  if (p.isEmpty()) return;
+  const QString error = exportReport(p);
+  if (!error.isEmpty()) {
+    QMessageBox::warning(this, tr("Export failed"), error);
+    return;
+  }
+  kExportDir.set(QFileInfo(p).absolutePath());
+  statusBar()->showMessage(tr("Exported %1").arg(p), 8000);
 }
 
 void MainWindow::saveMacroJson() {
@@ -815,14 +968,36 @@ void MainWindow::saveScreenshotWhenReady(const QString& path) {
   connect(engine_->worker(), &EngineWorker::samplesLoaded, this,
           [grid_filled] { *grid_filled = true; });
   connect(poll, &QTimer::timeout, this, [=] {
+    // A quick evaluation at the slider counts as part of the picture on the Accuracy tab.
+    const auto kind = evaluator_->current().kind;
+    const bool evaluating =
+        kind == SliderAccuracy::Kind::kPending || kind == SliderAccuracy::Kind::kRunning;
     const bool ready = !first_listing_ && presets_listed_ && !checkpoint_pending_ &&
-                       (!wants_grid || *grid_filled);
+                       (!wants_grid || *grid_filled) && !evaluating;
     if (ready || start->secsTo(QDateTime::currentDateTime()) > 60) {
       poll->stop();
       QTimer::singleShot(500, this, save);  // one more layout pass for charts and icons
     }
   });
   poll->start(100);
+}
+
+int MainWindow::defaultJobsDockHeight(int window_height) {
+  // Two job rows and a few log lines: a strip, never a third of the window.
+  return std::clamp(window_height / 8, 100, 160);
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+  QMainWindow::showEvent(event);
+  // Once the window has its real size (a saved layout keeps its own): the jobs strip.
+  if (!docks_sized_) {
+    docks_sized_ = true;
+    if (kWindowState.get().isEmpty()) {
+      QTimer::singleShot(0, this, [this] {
+        resizeDocks({jobs_dock_}, {defaultJobsDockHeight(height())}, Qt::Vertical);
+      });
+    }
+  }
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

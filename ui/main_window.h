@@ -4,9 +4,11 @@
 #include <QMap>
 #include <string>
 
+#include "ui/design_report_writer.h"
 #include "ui/ui_types.h"
 
 class QAction;
+class QDockWidget;
 class QLabel;
 class QMenu;
 class QTabWidget;
@@ -22,6 +24,8 @@ class JobsPanel;
 class MacroPanel;
 class ModelPanel;
 class OccupancyPanel;
+class QuickEvaluator;
+class SliderAccuracyBar;
 class SummaryPanel;
 class SweepExplorerPanel;
 
@@ -66,17 +70,30 @@ class MainWindow : public QMainWindow {
   // Starts runPipeline on the jobs thread into `run_file`; returns the job id. The tabs fill as
   // the stages are recorded.
   int startPipeline(const std::string& config_json, const QString& run_file);
+  // File > Export > Experiment config: pipelineConfigJson (quick or full as the Model & data
+  // panel says) written to `path` on the files thread (fileWritten / failed follow). Throws
+  // ConfigError when the panels do not make a valid config.
+  void exportConfig(const QString& path);
+  // File > Export > Design-point report: one PDF page with the macro, the summary and the
+  // charts. Returns "" on success, else the reason.
+  QString exportReport(const QString& path);
+  DesignReportContent designReport() const;
   // The run file the window shows ("" when none): a pipeline's, or one that was opened.
   QString currentRunFile() const { return current_run_; }
   ImportanceChart* importanceChart() const { return importance_; }
   AdcAccuracyChart* adcChart() const { return adc_chart_; }
   SweepExplorerPanel* sweepExplorer() const { return sweep_; }
+  QuickEvaluator* quickEvaluator() const { return evaluator_; }
+  SliderAccuracyBar* sliderAccuracyBar() const { return slider_accuracy_; }
   // First launch with no stored results starts the quick pipeline; main() turns it off for
   // --open / --screenshot, tests with CIMSCOPE_NO_FIRST_LAUNCH=1.
   void setFirstLaunchEnabled(bool enabled) { first_launch_enabled_ = enabled; }
   // Where resources/configs/<name> is ("" if nowhere): $CIMSCOPE_RESOURCES_DIR/configs,
   // <exe>/../share/cimscope/configs, the source tree.
   static QString findConfigPreset(const QString& name);
+  // The jobs dock's height on a first start (no saved layout) in a window this tall, pixels.
+  static int defaultJobsDockHeight(int window_height);
+  QDockWidget* jobsDock() const { return jobs_dock_; }
 
  public Q_SLOTS:
   // Hooks for results whose engine APIs are being built (Stage 1 importance, ADC sweep, design
@@ -87,6 +104,7 @@ class MainWindow : public QMainWindow {
 
  protected:
   void closeEvent(QCloseEvent* event) override;
+  void showEvent(QShowEvent* event) override;
   void dragEnterEvent(QDragEnterEvent* event) override;
   void dropEvent(QDropEvent* event) override;
 
@@ -107,6 +125,11 @@ class MainWindow : public QMainWindow {
   void startSweep();
   void onRunOpened(const cimscope::RunOpened& run);
   void onRunStage(const cimscope::RunStageData& stage);
+  // A new project (run or checkpoint): stored results of the old one no longer apply.
+  void resetSliderAccuracy();
+  // The checkpoint quick evaluations use: the newest stage wins (0 baseline, 1 Stage 1,
+  // 2 Stage 2), on `data`.
+  void offerQuickCheckpoint(const QString& path, int rank, const DatasetConfig& data);
   // The open checkpoint, or "" after telling the user a job needs one.
   QString requireCheckpoint(const QString& job);
   // The first launch (no stored results) starts the quick pipeline so every tab fills within
@@ -114,6 +137,8 @@ class MainWindow : public QMainWindow {
   void maybeStartFirstLaunchPipeline();
   void exportCurrentView();
   void exportMappingJson();
+  void exportConfigDialog();
+  void exportReportDialog();
   void saveMacroJson();
   void addRecent(const QString& path);
   void rebuildRecentMenu();
@@ -129,8 +154,16 @@ class MainWindow : public QMainWindow {
   SummaryPanel* summary_;
   ImportanceChart* importance_;
   AdcAccuracyChart* adc_chart_;
+  QWidget* adc_tab_;  // the chart above the accuracy-at-the-slider strip
+  QuickEvaluator* evaluator_;
+  SliderAccuracyBar* slider_accuracy_;
+  int quick_rank_ = -1;        // rank of the checkpoint quick evaluations use (-1: none)
+  MacroSpec run_macro_;        // the macro the open run (or the last Stage 2 job) ran on
+  DatasetConfig run_data_;     // the open run's data set
   SweepExplorerPanel* sweep_;
   JobsPanel* jobs_panel_;
+  QDockWidget* jobs_dock_ = nullptr;
+  bool docks_sized_ = false;
   QMenu* recent_menu_ = nullptr;
   QMenu* view_menu_ = nullptr;
   QMap<JobKind, QAction*> run_actions_;

@@ -22,6 +22,8 @@ ImportanceData importanceDataFrom(const ImportanceReport& report, const MappingR
   return d;
 }
 
+QString adcAwareCurveName() { return QCoreApplication::translate("AdcSweep", "ADC-aware QAT"); }
+
 AdcSweepData adcSweepDataFrom(const AdcSweepResult& r, const QString& source) {
   auto tr = [](const char* s) { return QCoreApplication::translate("AdcSweep", s); };
   AdcSweepData d;
@@ -31,7 +33,7 @@ AdcSweepData adcSweepDataFrom(const AdcSweepResult& r, const QString& source) {
     d.curves.push_back({tr("W/A-quantized (no ADC)"), {{0, r.quantized_accuracy}}});
   }
   AdcCurve unaware{tr("ADC-unaware (LSQ only)"), {}};
-  AdcCurve aware{tr("ADC-aware QAT"), {}};
+  AdcCurve aware{adcAwareCurveName(), {}};
   for (const AdcSweepPoint& p : r.points) {
     unaware.points.push_back(QPointF(p.adc_bits, p.unaware_accuracy));
     if (p.aware_accuracy >= 0) aware.points.push_back(QPointF(p.adc_bits, p.aware_accuracy));

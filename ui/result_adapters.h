@@ -19,6 +19,9 @@ ImportanceData importanceDataFrom(const ImportanceReport& report, const MappingR
 
 // The four curves of the Accuracy-vs-ADC-bits tab: float and W/A-quantized as levels, the
 // ADC-unaware and ADC-aware accuracies per point (aware only where it was run).
+// The name of the ADC-aware curve (the stored accuracy at each swept ADC resolution).
+QString adcAwareCurveName();
+
 AdcSweepData adcSweepDataFrom(const AdcSweepResult& result, const QString& source);
 
 }  // namespace cimscope

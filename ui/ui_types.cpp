@@ -50,6 +50,9 @@ void registerUiMetaTypes() {
     qRegisterMetaType<SweepRequest>();
     qRegisterMetaType<RunStageData>();
     qRegisterMetaType<RunOpened>();
+    qRegisterMetaType<QuickEvalRequest>();
+    qRegisterMetaType<QuickEvalOutcome>();
+    qRegisterMetaType<Stage2Result>();
     return true;
   }();
   (void)done;

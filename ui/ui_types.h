@@ -107,6 +107,35 @@ struct SweepRequest {
   QString out;              // the sweep HDF5 file
 };
 
+// Accuracy at the slider position without retraining (engine/jobs/macro_evaluation.h
+// quickEvaluate): the open checkpoint on the current macro, on a seeded test subset.
+struct QuickEvalRequest {
+  int job_id = 0;           // the evaluator's request number (not a Jobs panel entry)
+  CancelToken cancel;       // set when a newer request arrives
+  std::string checkpoint;
+  MacroSpec macro;
+  DatasetConfig data;       // subset_test: the test images evaluated
+};
+struct QuickEvalOutcome {
+  int job_id = 0;
+  bool cancelled = false;
+  double accuracy = -1;     // 0..1; < 0 when cancelled
+  qint64 images = 0;        // test images evaluated
+  bool trained_quantization = false;  // the checkpoint's LSQ steps were trained (Stage 2)
+  double seconds = 0;
+  MacroSpec macro;          // the macro it ran on
+  QString checkpoint;
+};
+
+// Stage 2's result as the Summary tab shows it (a run file's stage2 row, or a Stage 2 job).
+struct Stage2Result {
+  double accuracy = -1;      // 0..1 with partial sums through the ADC; < 0 not evaluated
+  qint64 stored_bits = 0;    // weight bits stored: quantized layers at weight_bits, layers kept
+                             // in float at 32; 0 unknown
+  double compression = 0;    // 1 - stored_bits / (32 x float baseline weights)
+  QString source;            // "stage2 of run.h5"
+};
+
 // Where a job stands; the worker sends at most ~10 per second per job (STYLE.md rule 12).
 struct JobProgress {
   int job_id = 0;
@@ -161,6 +190,8 @@ struct AdcCurve {
 struct AdcSweepData {
   QString source;             // file the sweep came from
   QVector<AdcCurve> curves;   // a flat reference (float, W/A) may be a single point: drawn as a line
+  bool has_macro = false;     // the sweep's macro is known: its fields but adc_bits held fixed
+  MacroSpec macro;
   bool isEmpty() const { return curves.isEmpty(); }
 };
 
@@ -190,12 +221,14 @@ struct RunStageData {
   QString stage_file;         // <run>.stages/<name>.h5
   double accuracy = -1;       // 0..1; < 0 not evaluated
   qint64 params = 0;
+  qint64 weights = 0;
+  qint64 stored_bits = 0;     // weight bits stored (quantized layers at weight_bits, float: 32)
   qint64 macros = 0;
   double utilization = 0;
   qint64 weight_load_cycles_per_inference = 0;
   qint64 latency_cycles = 0;
   double energy_pj = 0;
-  double compression = 0;
+  double compression = 0;     // 1 - stored_bits / (32 x baseline weights), as recorded
   double seconds = 0;
   bool has_network = false;   // network: the stage's widths (baseline, stage1)
   NetworkSpec network;
@@ -245,3 +278,6 @@ Q_DECLARE_METATYPE(cimscope::Stage2Request)
 Q_DECLARE_METATYPE(cimscope::SweepRequest)
 Q_DECLARE_METATYPE(cimscope::RunStageData)
 Q_DECLARE_METATYPE(cimscope::RunOpened)
+Q_DECLARE_METATYPE(cimscope::QuickEvalRequest)
+Q_DECLARE_METATYPE(cimscope::QuickEvalOutcome)
+Q_DECLARE_METATYPE(cimscope::Stage2Result)

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "engine/common/version.h"
+#include "ui/app_palette.h"
 #include "ui/main_window.h"
 
 int main(int argc, char** argv) {
@@ -36,13 +37,28 @@ int main(int argc, char** argv) {
                          "datasets.",
                          "NAME");
   parser.addOption(tab);
-  QCommandLineOption open("open", "Open FILE at start: a run file, sweep file or checkpoint (.h5), or a macro spec (.json).",
+  QCommandLineOption open("open",
+                          "Open FILE at start: a run file, sweep file or checkpoint (.h5), or a "
+                          "macro spec (.json). Repeatable, opened in order (a run, then a macro).",
                           "FILE");
   parser.addOption(open);
+  QCommandLineOption palette("palette",
+                             "Colour scheme: system (the desktop's, the default), dark or light. "
+                             "Also CIMSCOPE_PALETTE.",
+                             "NAME");
+  parser.addOption(palette);
   parser.process(app);
   if (parser.isSet(version)) {
     std::cout << cimscope::versionLine() << "\n";
     return 0;
+  }
+
+  const QString scheme = parser.isSet(palette) ? parser.value(palette)
+                                               : qEnvironmentVariable("CIMSCOPE_PALETTE");
+  if (!cimscope::AppPalette::apply(app, scheme)) {
+    std::cerr << "cimscope: unknown palette '" << scheme.toStdString()
+              << "' (expected system, dark or light)\n";
+    return 2;
   }
 
   cimscope::MainWindow window;
@@ -53,7 +69,7 @@ int main(int argc, char** argv) {
               << cimscope::MainWindow::tabNames().join(", ").toStdString() << ")\n";
     return 2;
   }
-  if (parser.isSet(open)) window.openFile(parser.value(open));
+  for (const QString& file : parser.values(open)) window.openFile(file);
   window.show();
   if (parser.isSet(screenshot)) window.saveScreenshotWhenReady(parser.value(screenshot));
   return app.exec();

@@ -1,5 +1,6 @@
 // The main window's dataset browser: listing, selecting a data set, and the sample grid.
 #include <QComboBox>
+#include <QDockWidget>
 #include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
@@ -42,6 +43,18 @@ class MainWindowTest : public QObject {
     for (QAction* a : w.menuBar()->actions()) menus << a->text().remove('&');
     QVERIFY2(menus.contains("File") && menus.contains("Help"), qPrintable(menus.join(",")));
     QVERIFY(w.statusBar() != nullptr);
+  }
+
+  // A first start (no saved layout) gives the jobs dock a strip, not a third of the window.
+  void jobsDockStartsAsAStrip() {
+    MainWindow w;
+    w.resize(1440, 900);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    const int want = MainWindow::defaultJobsDockHeight(w.height());
+    QCOMPARE(want, 112);  // 900 / 8, within 100..160
+    QTRY_VERIFY2(std::abs(w.jobsDock()->height() - want) <= 12,
+                 qPrintable(QString::number(w.jobsDock()->height())));
   }
 
   void syntheticDatasetFillsTheGrid() {

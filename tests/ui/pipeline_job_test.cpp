@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/jobs/experiment_config.h"
+#include "engine/store/run_file.h"
 #include "tests/ui/ui_test_main.h"
 #include "ui/charts/adc_accuracy_chart.h"
 #include "ui/charts/importance_chart.h"
@@ -74,6 +75,19 @@ class PipelineJobTest : public QObject {
       QVERIFY(w.importanceChart()->layerCount() > 0);
       QVERIFY(w.adcChart()->curveCount() >= 2);
       acc_stage2_ = w.summaryPanel()->cell("Accuracy", 2);
+      // Stage 2's storage is the bits its run recorded (not the Stage 1 mapping's).
+      const cimscope::RunFileState state = cimscope::readRunFile(run.toStdString());
+      for (const auto& st : state.summaries) {
+        if (st.name != "stage2") continue;
+        const QString want = QStringLiteral("%1 bits (%2 KiB)")
+                                 .arg(QLocale().toString(static_cast<qlonglong>(st.stored_bits)))
+                                 .arg(st.stored_bits / 8192.0, 0, 'f', 1);
+        QCOMPARE(w.summaryPanel()->cell("Weight storage", 2), want);
+        QVERIFY2(w.summaryPanel()->cell("Compression", 2)
+                     .startsWith(QStringLiteral("%1 % fewer weight bits than float32")
+                                     .arg(100 * st.compression, 0, 'f', 1)),
+                 qPrintable(w.summaryPanel()->cell("Compression", 2)));
+      }
       curves_ = w.adcChart()->curveCount();
     }
     MainWindow fresh;

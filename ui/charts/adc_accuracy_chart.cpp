@@ -1,7 +1,9 @@
 #include "ui/charts/adc_accuracy_chart.h"
 
 #include <QChart>
+#include <QEvent>
 #include <QLineSeries>
+#include <QScatterSeries>
 #include <QPen>
 #include <QValueAxis>
 #include <algorithm>
@@ -23,6 +25,7 @@ void AdcAccuracyChart::clear() {
   data_ = {};
   chart()->removeAllSeries();
   marker_ = nullptr;
+  quick_ = nullptr;
   showEmpty();
 }
 
@@ -31,6 +34,7 @@ void AdcAccuracyChart::setData(const AdcSweepData& data) {
   QChart* c = chart();
   c->removeAllSeries();
   marker_ = nullptr;
+  quick_ = nullptr;
   for (QAbstractAxis* a : c->axes()) c->removeAxis(a);
   if (data.isEmpty()) {
     showEmpty();
@@ -48,6 +52,10 @@ void AdcAccuracyChart::setData(const AdcSweepData& data) {
   if (x_min_ > x_max_) x_min_ = 1, x_max_ = 12;
   x_min_ = std::min(x_min_, static_cast<double>(adc_bits_));
   x_max_ = std::max(x_max_, static_cast<double>(adc_bits_));
+  if (quick_accuracy_ >= 0) {
+    x_min_ = std::min(x_min_, static_cast<double>(quick_bits_));
+    x_max_ = std::max(x_max_, static_cast<double>(quick_bits_));
+  }
   auto* x = new QValueAxis;
   x->setTitleText(tr("ADC resolution (bits)"));
   x->setRange(x_min_ - 0.25, x_max_ + 0.25);
@@ -71,9 +79,11 @@ void AdcAccuracyChart::setData(const AdcSweepData& data) {
       s->append(x_min_ - 0.25, v);
       s->append(x_max_ + 0.25, v);
       // Two levels at most (float, W/A-quantized): distinct colours and dashes so the legend
-      // tells them apart.
+      // tells them apart; the first in the palette's text colour (light or dark theme).
       const bool first = levels++ == 0;
-      QPen pen(first ? QColor(0x42, 0x42, 0x42) : QColor(0x2e, 0x7d, 0x32));
+      const bool dark = palette().color(QPalette::Window).lightness() < 128;
+      QPen pen(first ? palette().color(QPalette::WindowText)
+                     : (dark ? QColor(0x81, 0xc7, 0x84) : QColor(0x2e, 0x7d, 0x32)));
       pen.setWidth(2);
       pen.setStyle(first ? Qt::DashLine : Qt::DashDotLine);
       s->setPen(pen);
@@ -94,6 +104,7 @@ void AdcAccuracyChart::setData(const AdcSweepData& data) {
   pen.setStyle(Qt::DotLine);
   marker_->setPen(pen);
   updateMarker();
+  updateQuickPoint();
   c->legend()->setAlignment(Qt::AlignBottom);
   c->setTitle(tr("Accuracy vs ADC resolution \u2014 %1").arg(data.source));
   showChart();
@@ -106,6 +117,48 @@ void AdcAccuracyChart::setCurrentAdcBits(int bits) {
     return;
   }
   updateMarker();
+}
+
+void AdcAccuracyChart::setQuickPoint(int bits, double accuracy) {
+  quick_bits_ = bits;
+  quick_accuracy_ = accuracy;
+  if (!data_.isEmpty() && accuracy >= 0 && (bits < x_min_ || bits > x_max_)) {
+    setData(data_);  // widen the axis to include the point
+    return;
+  }
+  updateQuickPoint();
+}
+
+void AdcAccuracyChart::updateQuickPoint() {
+  if (data_.isEmpty() || !marker_) return;
+  QChart* c = chart();
+  // The series exists only while there is a point, so the legend names it only then.
+  if (quick_accuracy_ < 0) {
+    if (quick_) {
+      c->removeSeries(quick_);
+      delete quick_;
+      quick_ = nullptr;
+    }
+    return;
+  }
+  if (!quick_) {
+    quick_ = new QScatterSeries;
+    quick_->setName(tr("Quick evaluation at the slider (not retrained)"));
+    quick_->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
+    quick_->setMarkerSize(11);
+    quick_->setColor(QColor(0xc6, 0x28, 0x28));
+    quick_->setBorderColor(palette().color(QPalette::WindowText));
+    c->addSeries(quick_);
+    for (QAbstractAxis* a : marker_->attachedAxes()) quick_->attachAxis(a);
+  }
+  quick_->clear();
+  quick_->append(quick_bits_, 100 * quick_accuracy_);
+}
+
+void AdcAccuracyChart::changeEvent(QEvent* event) {
+  ChartFrame::changeEvent(event);
+  // Level and point colours come from the palette: redraw for a new one.
+  if (event->type() == QEvent::PaletteChange && !data_.isEmpty()) setData(data_);
 }
 
 void AdcAccuracyChart::updateMarker() {

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ui/app_palette.h"
+
 namespace cimscope {
 
 JobRowWidget::JobRowWidget(int job_id, const QString& title, QWidget* parent)
@@ -66,8 +68,11 @@ void JobRowWidget::setDone(State state, const QString& summary) {
   cancel_->hide();
   eta_->clear();
   if (state == State::kCompleted) bar_->setValue(1000);
-  const char* colour = state == State::kFailed ? "#c62828" : state == State::kCancelled
-                                                                 ? "#ef6c00" : "#2e7d32";
+  // Material 800 shades on a light palette, 300 shades on a dark one (readable on both).
+  const bool dark = AppPalette::isDark(palette());
+  const char* colour = state == State::kFailed      ? (dark ? "#e57373" : "#c62828")
+                       : state == State::kCancelled ? (dark ? "#ffb74d" : "#ef6c00")
+                                                    : (dark ? "#81c784" : "#2e7d32");
   stage_->setText(QStringLiteral("<span style='color:%1'>%2</span>")
                       .arg(colour, summary.toHtmlEscaped()));
 }

@@ -57,6 +57,8 @@ int JobsPanel::addJob(JobKind kind, const QString& detail) {
   return id;
 }
 
+QSize JobsPanel::sizeHint() const { return QSize(900, 130); }
+
 CancelToken JobsPanel::token(int id) const { return jobs_.value(id).token; }
 JobRowWidget* JobsPanel::row(int id) const { return jobs_.value(id).row; }
 

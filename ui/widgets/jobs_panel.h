@@ -27,6 +27,8 @@ class JobsPanel : public QWidget {
   JobRowWidget* row(int job_id) const;
   int activeCount() const;
   QString logText() const;
+  // A strip: two job rows and a few log lines.
+  QSize sizeHint() const override;
 
  public Q_SLOTS:
   void cancel(int job_id);

@@ -17,13 +17,13 @@ enum Row {
   kLatency, kEnergy, kAccuracy, kRowCount
 };
 // "12.5 % fewer" / "3.0 % more": a widened network (Stage 1 spends a budget) grows.
+QString savedText(double f, const QString& what) {
+  return f >= 0 ? QObject::tr("%1 % fewer %2").arg(100 * f, 0, 'f', 1).arg(what)
+                : QObject::tr("%1 % more %2").arg(-100 * f, 0, 'f', 1).arg(what);
+}
 QString compressionText(double bits_saved, double params_saved) {
-  auto part = [](double f, const QString& what) {
-    return f >= 0 ? QObject::tr("%1 % fewer %2").arg(100 * f, 0, 'f', 1).arg(what)
-                  : QObject::tr("%1 % more %2").arg(-100 * f, 0, 'f', 1).arg(what);
-  };
-  return part(bits_saved, QObject::tr("weight bits")) + ", " +
-         part(params_saved, QObject::tr("parameters"));
+  return savedText(bits_saved, QObject::tr("weight bits")) + ", " +
+         savedText(params_saved, QObject::tr("parameters"));
 }
 }  // namespace
 
@@ -71,6 +71,8 @@ QString SummaryPanel::cell(const QString& metric, int column) const {
   return table_->item(row, column)->text();
 }
 
+QString SummaryPanel::noteText() const { return note_->text(); }
+
 void SummaryPanel::setCell(int row, int column, const QString& text, const QString& tip) {
   auto* item = table_->item(row, column);
   if (!item) {
@@ -94,9 +96,7 @@ void SummaryPanel::fillColumn(int c, const MappingReport* r, const MappingReport
   const MappingTotals& t = r->total;
   auto n = [&](std::int64_t v) { return loc.toString(static_cast<qlonglong>(v)); };
   setCell(kParams, c, n(params), tr("weights, biases and batch-norm parameters"));
-  setCell(kStorage, c, tr("%1 bits (%2 KiB)").arg(n(t.weight_bits))
-                           .arg(t.weight_bits / 8.0 / 1024.0, 0, 'f', 1),
-          tr("mapped weights x weight bits"));
+  setCell(kStorage, c, storageText(t.weight_bits), tr("mapped weights x weight bits"));
   const double ratio = base.total.weight_bits > 0
                            ? 1.0 - static_cast<double>(t.weight_bits) / base.total.weight_bits
                            : 0.0;
@@ -119,6 +119,27 @@ void SummaryPanel::fillColumn(int c, const MappingReport* r, const MappingReport
               .arg(t.mac_energy_pj / 1000, 0, 'f', 2)
               .arg(t.write_energy_pj / 1000, 0, 'f', 2));
   setCell(kAccuracy, c, accuracy);
+}
+
+QString SummaryPanel::storageText(std::int64_t bits) {
+  const QLocale loc;
+  return tr("%1 bits (%2 KiB)").arg(loc.toString(static_cast<qlonglong>(bits)))
+      .arg(bits / 8.0 / 1024.0, 0, 'f', 1);
+}
+
+// Stage 2 stores its weights quantized: the bits its run recorded (quantized layers at
+// weight_bits, layers kept in float at 32), not the mapping's count at the macro's weight bits.
+void SummaryPanel::showStage2Storage(const Stage2Result& s2, std::int64_t params,
+                                     std::int64_t base_params) {
+  setCell(kStorage, 2, storageText(s2.stored_bits),
+          tr("recorded by Stage 2 (%1): quantized layers at their weight bits, layers kept in "
+             "float at 32 bits").arg(s2.source));
+  const double params_saved = base_params > 0 ? 1.0 - double(params) / base_params : 0.0;
+  setCell(kCompression, 2,
+          savedText(s2.compression, tr("weight bits than float32")) + ", " +
+              savedText(params_saved, tr("parameters")),
+          tr("weight bits: 1 - stored bits / (32 x float baseline weights), as recorded by "
+             "Stage 2; parameters vs the baseline"));
 }
 
 void SummaryPanel::refresh() {
@@ -147,11 +168,13 @@ void SummaryPanel::refresh() {
   } else {
     fillColumn(1, nullptr, base, 0, base_params, {});
   }
-  if (model_->hasStage2()) {
+  if (const auto& s2 = model_->stage2Result()) {
     const MappingReport& r = model_->hasStage1() ? model_->stage1Mapping() : base;
     const std::int64_t p = model_->hasStage1() ? model_->stage1Shape().params : base_params;
     fillColumn(2, &r, base, p, base_params,
-               QStringLiteral("%1 %").arg(100 * *model_->stage2Accuracy(), 0, 'f', 2));
+               s2->accuracy >= 0 ? QStringLiteral("%1 %").arg(100 * s2->accuracy, 0, 'f', 2)
+                                 : tr("not evaluated"));
+    if (s2->stored_bits > 0) showStage2Storage(*s2, p, base_params);
   } else {
     fillColumn(2, nullptr, base, 0, base_params, {});
   }
