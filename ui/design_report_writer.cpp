@@ -1,6 +1,11 @@
 #include "ui/design_report_writer.h"
 
+#include <QBarCategoryAxis>
+#include <QChart>
+#include <QChartView>
 #include <QDateTime>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QFileInfo>
 #include <QPageLayout>
 #include <QPageSize>
@@ -64,17 +69,62 @@ double drawTable(QPainter& p, const QRectF& area, const QVector<QStringList>& ro
   return y - area.top();
 }
 
-// A heading, then `widget` rendered into the rest of `area`.
+// A heading, then `widget` rendered into the rest of `area`. A chart's own title becomes the
+// heading (wrapped, not elided), and the chart is laid out 1.4x larger than the box and scaled
+// down, so its axes and legend fit a third of a page; a legend of more than three entries moves
+// to the right as a column (1.65x, so the column is not elided).
 void drawFigure(QPainter& p, const QRectF& area, const QString& heading, QWidget* widget) {
+  auto* view = qobject_cast<QChartView*>(widget);
+  QChart* chart = view ? view->chart() : nullptr;
+  const QString title = chart ? chart->title() : QString();
   p.setFont(font(9, true));
   p.setPen(kInk);
-  const double head = p.fontMetrics().height() + 4;
-  p.drawText(QRectF(area.left(), area.top(), area.width(), head), Qt::AlignLeft | Qt::AlignTop,
-             heading);
+  const QString text = title.isEmpty() ? heading : title;
+  const QRectF head_rect(area.left(), area.top(), area.width(), 200);
+  const double head = p.boundingRect(head_rect, Qt::TextWordWrap, text).height() + 4;
+  p.drawText(head_rect, Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, text);
   const QRectF body(area.left(), area.top() + head, area.width(), area.height() - head);
   p.setPen(QPen(kRule, 0.5));
   p.drawRect(body);
-  if (widget) ExportHelper::render(widget, &p, body.adjusted(1, 1, -1, -1));
+  if (!widget) return;
+  const QRectF inner = body.adjusted(1, 1, -1, -1);
+  if (!chart) {
+    ExportHelper::render(widget, &p, inner);
+    return;
+  }
+  const Qt::Alignment legend = chart->legend()->alignment();
+  int entries = 0;
+  for (QLegendMarker* m : chart->legend()->markers()) entries += m->isVisible() ? 1 : 0;
+  chart->setTitle({});
+  if (entries > 3) chart->legend()->setAlignment(Qt::AlignRight);
+  // Category labels stand upright in the narrower box, so Qt does not elide them.
+  struct Saved {
+    QAbstractAxis* axis;
+    int angle;
+    QFont font;
+  };
+  QVector<Saved> saved;
+  for (QAbstractAxis* a : chart->axes(Qt::Horizontal)) {
+    if (qobject_cast<QBarCategoryAxis*>(a)) {
+      saved.push_back({a, a->labelsAngle(), a->labelsFont()});
+      QFont small = a->labelsFont();
+      small.setPointSizeF(small.pointSizeF() * 0.8);
+      a->setLabelsFont(small);
+      a->setLabelsAngle(-90);
+    }
+  }
+  const double k = entries > 3 ? 1.65 : 1.4;  // room for the legend column beside the plot
+  p.save();
+  p.translate(inner.topLeft());
+  p.scale(1 / k, 1 / k);
+  ExportHelper::render(widget, &p, QRectF(0, 0, inner.width() * k, inner.height() * k));
+  p.restore();
+  chart->setTitle(title);
+  chart->legend()->setAlignment(legend);
+  for (const Saved& a : saved) {
+    a.axis->setLabelsAngle(a.angle);
+    a.axis->setLabelsFont(a.font);
+  }
 }
 
 }  // namespace
@@ -163,12 +213,14 @@ QString DesignReportWriter::write(const DesignReportContent& c, const QString& p
 
   // Bottom band: the three figures side by side, as large as the page leaves.
   const double fig_h = std::max(120.0, page.bottom() - y);
-  const double fig_w = (page.width() - 2 * gap) / 3;
-  drawFigure(p, QRectF(page.left(), y, fig_w, fig_h), QObject::tr("Macro occupancy (baseline)"),
+  // The heatmap needs less width than the two charts with their axes and legends.
+  const double free_w = page.width() - 2 * gap;
+  const double occ_w = 0.25 * free_w, imp_w = 0.41 * free_w, adc_w = free_w - occ_w - imp_w;
+  drawFigure(p, QRectF(page.left(), y, occ_w, fig_h), QObject::tr("Macro occupancy (baseline)"),
              c.occupancy);
-  drawFigure(p, QRectF(page.left() + fig_w + gap, y, fig_w, fig_h),
+  drawFigure(p, QRectF(page.left() + occ_w + gap, y, imp_w, fig_h),
              QObject::tr("Layer importance and macro cost"), c.importance);
-  drawFigure(p, QRectF(page.left() + 2 * (fig_w + gap), y, fig_w, fig_h),
+  drawFigure(p, QRectF(page.left() + occ_w + imp_w + 2 * gap, y, adc_w, fig_h),
              QObject::tr("Accuracy vs ADC resolution"), c.adc);
   p.end();
   return QFileInfo(path).size() > 0 ? QString() : QObject::tr("cannot write %1").arg(path);

@@ -2,6 +2,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QChartView>
 #include <QCloseEvent>
 #include <QDateTime>
 #include <QDir>
@@ -836,7 +837,9 @@ DesignReportContent MainWindow::designReport() const {
                    .arg(a.source);
   }
   c.occupancy = occupancy_->baselineView();
-  c.importance = importance_->exportWidget();
+  // The layer chart itself (not the per-channel split under it), or the empty-state text.
+  c.importance = importance_->isEmptyState() ? importance_->exportWidget()
+                                             : static_cast<QWidget*>(importance_->chartView());
   c.adc = adc_chart_->exportWidget();
   return c;
 }
@@ -956,11 +959,22 @@ void MainWindow::onFailed(const QString& what, const QString& message) {
 }
 
 void MainWindow::saveScreenshotWhenReady(const QString& path) {
-  auto save = [this, path] {
+  whenSettled([this, path] {
     const bool ok = grab().save(path, "PNG");
     if (!ok) std::fprintf(stderr, "cimscope: cannot write screenshot %s\n", qPrintable(path));
     QApplication::exit(ok ? 0 : 1);
-  };
+  });
+}
+
+void MainWindow::exportReportWhenReady(const QString& path) {
+  whenSettled([this, path] {
+    const QString error = exportReport(path);
+    if (!error.isEmpty()) std::fprintf(stderr, "cimscope: %s\n", qPrintable(error));
+    QApplication::exit(error.isEmpty() ? 0 : 1);
+  });
+}
+
+void MainWindow::whenSettled(const std::function<void()>& then) {
   const bool wants_grid = tabs_->currentWidget() == dataset_browser_;
   auto* poll = new QTimer(this);
   auto start = std::make_shared<QDateTime>(QDateTime::currentDateTime());
@@ -976,7 +990,7 @@ void MainWindow::saveScreenshotWhenReady(const QString& path) {
                        (!wants_grid || *grid_filled) && !evaluating;
     if (ready || start->secsTo(QDateTime::currentDateTime()) > 60) {
       poll->stop();
-      QTimer::singleShot(500, this, save);  // one more layout pass for charts and icons
+      QTimer::singleShot(500, this, then);  // one more layout pass for charts and icons
     }
   });
   poll->start(100);

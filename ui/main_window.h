@@ -2,6 +2,7 @@
 
 #include <QMainWindow>
 #include <QMap>
+#include <functional>
 #include <string>
 
 #include "ui/design_report_writer.h"
@@ -58,6 +59,8 @@ class MainWindow : public QMainWindow {
   // Saves a PNG of the window once it has settled (data sets listed, presets and the last
   // checkpoint loaded, the sample grid filled on the Datasets tab; at most 60 s), then quits.
   void saveScreenshotWhenReady(const QString& path);
+  // The same wait, then writes the design-point report PDF and quits.
+  void exportReportWhenReady(const QString& path);
 
   // Opens a file by its kind: .h5 checkpoint, .json macro spec.
   void openFile(const QString& path);
@@ -138,6 +141,8 @@ class MainWindow : public QMainWindow {
   void exportCurrentView();
   void exportMappingJson();
   void exportConfigDialog();
+  // Runs `then` once the window has settled (see saveScreenshotWhenReady).
+  void whenSettled(const std::function<void()>& then);
   void exportReportDialog();
   void saveMacroJson();
   void addRecent(const QString& path);

@@ -140,9 +140,8 @@ void QuickEvaluator::reconsider() {
   } else if (auto it = evaluated_.constFind(key); it != evaluated_.constEnd()) {
     a.kind = SliderAccuracy::Kind::kEvaluated;
     a.accuracy = it->accuracy;
-    a.source = tr("%1 (%2, %3 s)")
-                   .arg(quickLabel(it->images), QFileInfo(it->checkpoint).fileName())
-                   .arg(it->seconds, 0, 'f', 1);
+    a.source = tr("%1 of %2")
+                   .arg(quickLabel(it->images), QFileInfo(it->checkpoint).fileName());
   } else if (auto f = failures_.constFind(key); f != failures_.constEnd()) {
     a.kind = SliderAccuracy::Kind::kFailed;
     a.source = tr("quick evaluation failed: %1").arg(*f);

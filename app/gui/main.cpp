@@ -32,6 +32,11 @@ int main(int argc, char** argv) {
                                 "is shown, then exit.",
                                 "FILE");
   parser.addOption(screenshot);
+  QCommandLineOption report("report",
+                            "Write the one-page design-point report (PDF) to FILE once the "
+                            "window has settled, then exit.",
+                            "FILE");
+  parser.addOption(report);
   QCommandLineOption tab("tab",
                          "Show tab NAME at start: occupancy, summary, importance, adc, sweep or "
                          "datasets.",
@@ -63,7 +68,9 @@ int main(int argc, char** argv) {
 
   cimscope::MainWindow window;
   // Opening a file or taking a screenshot is not a first launch to fill by itself.
-  if (parser.isSet(open) || parser.isSet(screenshot)) window.setFirstLaunchEnabled(false);
+  if (parser.isSet(open) || parser.isSet(screenshot) || parser.isSet(report)) {
+    window.setFirstLaunchEnabled(false);
+  }
   if (parser.isSet(tab) && !window.selectTab(parser.value(tab))) {
     std::cerr << "cimscope: unknown tab '" << parser.value(tab).toStdString() << "' (expected "
               << cimscope::MainWindow::tabNames().join(", ").toStdString() << ")\n";
@@ -72,5 +79,6 @@ int main(int argc, char** argv) {
   for (const QString& file : parser.values(open)) window.openFile(file);
   window.show();
   if (parser.isSet(screenshot)) window.saveScreenshotWhenReady(parser.value(screenshot));
+  if (parser.isSet(report)) window.exportReportWhenReady(parser.value(report));
   return app.exec();
 }

@@ -2,11 +2,14 @@
 
 #include <QChart>
 #include <QEvent>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QScatterSeries>
 #include <QPen>
 #include <QValueAxis>
 #include <algorithm>
+#include <cmath>
 
 namespace cimscope {
 
@@ -143,16 +146,22 @@ void AdcAccuracyChart::updateQuickPoint() {
   }
   if (!quick_) {
     quick_ = new QScatterSeries;
-    quick_->setName(tr("Quick evaluation at the slider (not retrained)"));
+    quick_->setName(tr("Quick evaluation (not retrained)"));
     quick_->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
     quick_->setMarkerSize(11);
     quick_->setColor(QColor(0xc6, 0x28, 0x28));
     quick_->setBorderColor(palette().color(QPalette::WindowText));
+    // Labelled at the point rather than in the legend, which has no room for a sixth entry.
+    quick_->setPointLabelsVisible(true);
+    quick_->setPointLabelsFormat(tr("quick evaluation, not retrained: @yPoint %"));
+    quick_->setPointLabelsColor(palette().color(QPalette::WindowText));
+    quick_->setPointLabelsClipping(false);
     c->addSeries(quick_);
     for (QAbstractAxis* a : marker_->attachedAxes()) quick_->attachAxis(a);
+    for (QLegendMarker* m : c->legend()->markers(quick_)) m->setVisible(false);
   }
   quick_->clear();
-  quick_->append(quick_bits_, 100 * quick_accuracy_);
+  quick_->append(quick_bits_, std::round(10000 * quick_accuracy_) / 100);  // 2 decimals
 }
 
 void AdcAccuracyChart::changeEvent(QEvent* event) {

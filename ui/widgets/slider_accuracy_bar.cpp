@@ -23,7 +23,7 @@ SliderAccuracyBar::SliderAccuracyBar(QuickEvaluator* evaluator, QWidget* parent)
   source_->setWordWrap(true);
   source_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   source_->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
-  auto_ = new QCheckBox(tr("Quick-evaluate when nothing is stored"));
+  auto_ = new QCheckBox(tr("Auto quick evaluation"));
   auto_->setObjectName("sliderAccuracyAuto");
   auto_->setChecked(evaluator->autoEvaluate());
   auto_->setToolTip(tr("When no stored result matches the macro, evaluate the open checkpoint on "
