@@ -21,8 +21,7 @@ class ConfigExportTest : public QObject {
  private Q_SLOTS:
   void initTestCase() {
     QVERIFY(dir_.isValid());
-    qputenv("XDG_CONFIG_HOME", dir_.filePath("config").toUtf8());
-    qputenv("XDG_DATA_HOME", dir_.filePath("data").toUtf8());
+    cimscope_test::isolateSettings(dir_.path());
   }
 
   void exportedConfigParsesAndCarriesThePanels() {

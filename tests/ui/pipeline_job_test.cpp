@@ -77,8 +77,10 @@ class PipelineJobTest : public QObject {
       acc_stage2_ = w.summaryPanel()->cell("Accuracy", 2);
       // Stage 2's storage is the bits its run recorded (not the Stage 1 mapping's).
       const cimscope::RunFileState state = cimscope::readRunFile(run.toStdString());
+      bool checked = false;
       for (const auto& st : state.summaries) {
         if (st.name != "stage2") continue;
+        checked = true;
         const QString want = QStringLiteral("%1 bits (%2 KiB)")
                                  .arg(QLocale().toString(static_cast<qlonglong>(st.stored_bits)))
                                  .arg(st.stored_bits / 8192.0, 0, 'f', 1);
@@ -88,6 +90,7 @@ class PipelineJobTest : public QObject {
                                      .arg(100 * st.compression, 0, 'f', 1)),
                  qPrintable(w.summaryPanel()->cell("Compression", 2)));
       }
+      QVERIFY(checked);
       curves_ = w.adcChart()->curveCount();
     }
     MainWindow fresh;

@@ -1,8 +1,18 @@
 #pragma once
 
 #include <QApplication>
+#include <QDir>
 #include <QTest>
 #include <cstdlib>
+
+namespace cimscope_test {
+// Settings and data folders under `root` (a QTemporaryDir), so a test neither reads the user's
+// settings nor leaves its own.
+inline void isolateSettings(const QString& root) {
+  qputenv("XDG_CONFIG_HOME", QDir(root).filePath("config").toUtf8());
+  qputenv("XDG_DATA_HOME", QDir(root).filePath("data").toUtf8());
+}
+}  // namespace cimscope_test
 
 // Like QTEST_MAIN, but picks the offscreen platform under CI (CI=true) or without a display,
 // so GUI tests run headless on a build machine and in a real window on a desktop.
