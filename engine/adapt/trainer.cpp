@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <future>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "engine/common/errors.h"
@@ -187,6 +188,8 @@ TrainResult trainModel(NetworkModelImpl& model, const Dataset& data, const Train
   double train_seconds = 0;
   const auto ce_options =
       torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(c.label_smoothing);
+  const bool prefetch =
+      static_cast<unsigned>(at::get_num_threads()) < std::max(1u, std::thread::hardware_concurrency());
 
   for (int epoch = first_epoch; epoch <= c.epochs; ++epoch) {
     loader.setEpoch(epoch);
@@ -194,11 +197,15 @@ TrainResult trainModel(NetworkModelImpl& model, const Dataset& data, const Train
     double loss_sum = 0, reg_sum = 0;
     std::int64_t correct = 0, seen = 0;
     double lr = c.learningRate(step, steps_per_epoch);
-    // Build the next batch on another thread while this one trains.
-    std::future<Batch> next = std::async(std::launch::async, [&loader] { return loader.batch(0); });
+    // Build the next batch on another thread while this one trains, where a core is free for
+    // it. When torch's threads take every core, a second thread would stall torch's OpenMP
+    // team at each of its barriers instead (measured: bench/train_throughput_torch_bench), so
+    // the batch is built in line.
+    std::future<Batch> next;
+    if (prefetch) next = std::async(std::launch::async, [&loader] { return loader.batch(0); });
     for (std::int64_t bi = 0; bi < steps_per_epoch; ++bi) {
-      Batch b = next.get();
-      if (bi + 1 < steps_per_epoch) {
+      Batch b = prefetch ? next.get() : loader.batch(bi);
+      if (prefetch && bi + 1 < steps_per_epoch) {
         next = std::async(std::launch::async, [&loader, bi] { return loader.batch(bi + 1); });
       }
       lr = c.learningRate(step, steps_per_epoch);
@@ -226,7 +233,12 @@ TrainResult trainModel(NetworkModelImpl& model, const Dataset& data, const Train
       if (hooks.after_step) hooks.after_step(model);
       ++step;
       loss_sum += loss_value * static_cast<double>(b.size());
-      correct += logits.argmax(1).eq(y).sum().item<std::int64_t>();
+      {
+        // One small operator instead of argmax + eq + sum: each costs a parallel region.
+        const torch::Tensor pred = logits.detach().argmax(1);
+        const auto pa = pred.accessor<std::int64_t, 1>();
+        for (std::int64_t i = 0; i < b.size(); ++i) correct += pa[i] == b.labels[i];
+      }
       seen += b.size();
 
       TrainProgress p;
