@@ -3,7 +3,10 @@
 # It first runs the quick pipeline with the CLI on a smaller subset (resnet20 on Fashion-MNIST,
 # synthetic data when it is missing; a few minutes of CPU) and a mapping sweep around the
 # reference macro, so every tab shows real results, then opens the GUI once per tab on a fresh
-# settings folder: the run file for most tabs, the sweep file for the Sweep explorer.
+# settings folder: the run file for most tabs, the sweep file for the Sweep explorer. The ADC tab
+# is taken at 128 rows, where nothing is stored, so it shows a quick evaluation (not retrained);
+# then the occupancy tab under --palette dark (gui-dark.png) and the design-point report
+# (report.pdf, its page as report.png through pdftoppm from poppler-utils).
 # KEEP=DIR keeps the run and sweep files there (default: a temporary folder).
 #   BUILD_DIR=build-ui bash packaging/screenshots.sh
 set -euo pipefail
@@ -48,13 +51,33 @@ echo "screenshots: running the quick pipeline ($DATASET) ..." >&2
 # The sweep evaluates the Stage 2 network on each point's macro (no retraining).
 "$CLI" sweep --config "$WORK/screens.json" --out "$SWEEP" >/dev/null
 
-for tab in occupancy summary importance adc sweep datasets; do
-  cfg="$WORK/config-$tab"
+# reference-256 with 128 rows (and 128 active wordlines): a design point without stored results.
+sed -e 's/"name": "reference-256"/"name": "reference-256, 128 rows"/' \
+    -e 's/"rows": 256/"rows": 128/' -e 's/"active_wordlines": 256/"active_wordlines": 128/' \
+    "$ROOT/resources/macros/reference-256.json" > "$WORK/macro-128.json"
+
+gui() {  # gui NAME ARGS...: the GUI on a fresh settings folder under xvfb
+  local cfg="$WORK/config-$1"
+  shift
   mkdir -p "$cfg"
-  file="$RUN"
-  [ "$tab" = sweep ] && file="$SWEEP"
   XDG_CONFIG_HOME="$cfg" XDG_DATA_HOME="$WORK/data" \
-    xvfb-run -a -s "-screen 0 1600x1000x24" \
-    "$GUI" --tab "$tab" --open "$file" --screenshot "$OUT/gui-$tab.png"
+    xvfb-run -a -s "-screen 0 1600x1000x24" "$GUI" "$@"
+}
+for tab in occupancy summary importance adc sweep datasets; do
+  case "$tab" in
+    sweep) gui "$tab" --tab "$tab" --open "$SWEEP" --screenshot "$OUT/gui-$tab.png" ;;
+    adc) gui "$tab" --tab "$tab" --open "$RUN" --open "$WORK/macro-128.json" \
+           --screenshot "$OUT/gui-$tab.png" ;;
+    *) gui "$tab" --tab "$tab" --open "$RUN" --screenshot "$OUT/gui-$tab.png" ;;
+  esac
   echo "screenshots: $OUT/gui-$tab.png" >&2
 done
+gui dark --palette dark --tab occupancy --open "$RUN" --screenshot "$OUT/gui-dark.png"
+echo "screenshots: $OUT/gui-dark.png" >&2
+gui report --open "$RUN" --open "$WORK/macro-128.json" --report "$WORK/report.pdf"
+if command -v pdftoppm >/dev/null; then
+  pdftoppm -r 110 -png -singlefile "$WORK/report.pdf" "$OUT/report"
+  echo "screenshots: $OUT/report.png" >&2
+else
+  echo "screenshots: pdftoppm missing (apt install poppler-utils); report.png not updated" >&2
+fi

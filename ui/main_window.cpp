@@ -471,6 +471,12 @@ std::string MainWindow::pipelineConfigJson(bool quick) const {
   c.model = net.model;
   c.widths = net.widths;
   c.dataset.name = model_panel_->datasetName().toStdString();
+  if (c.dataset.name == "synthetic") {
+    // Generated data: make as many samples as the preset's subsets ask for, instead of a config
+    // that fails validation (the quick preset's 4,000 training samples > synthetic's 2,000).
+    c.dataset.synthetic_train = std::max(c.dataset.synthetic_train, c.dataset.subset_train);
+    c.dataset.synthetic_test = std::max(c.dataset.synthetic_test, c.dataset.subset_test);
+  }
   nlohmann::json m = macroSpecToJson(model_->macro());
   for (const char* informational : {"name", "citation", "notes"}) m.erase(informational);
   c.macro_overrides = m;

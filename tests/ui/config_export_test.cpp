@@ -5,6 +5,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <nlohmann/json.hpp>
+
+#include "engine/data/dataset_catalog.h"
 #include "engine/jobs/experiment_config.h"
 #include "tests/ui/ui_test_main.h"
 #include "ui/engine_worker.h"
@@ -65,6 +68,26 @@ class ConfigExportTest : public QObject {
     QCOMPARE(c.baseline_train.epochs, full.baseline_train.epochs);
     QCOMPARE(c.stage2.train.epochs, full.stage2.train.epochs);
     QCOMPARE(c.adc_sweep.bits, full.adc_sweep.bits);
+  }
+
+  // The quick preset asks for more training samples (4,000) than synthetic data makes by
+  // default (2,000): the exported config makes as many, and validates.
+  void quickPresetOnSyntheticDataGrowsTheGeneratedSet() {
+    MainWindow w;
+    w.modelPanel()->setTemplate("lenet5");
+    w.modelPanel()->setDatasetName("synthetic");
+    w.modelPanel()->setQuickPreset(true);
+    QTRY_COMPARE_WITH_TIMEOUT(w.modelPanel()->datasetName(), QString("synthetic"), 20000);
+    const ExperimentConfig quick =
+        ExperimentConfig::readFile(MainWindow::findConfigPreset("quick.json").toStdString());
+    QVERIFY(quick.dataset.subset_train > DatasetConfig().synthetic_train);
+    const ExperimentConfig c = ExperimentConfig::fromJson(
+        nlohmann::json::parse(w.pipelineConfigJson(true)), "exported");
+    c.validate();
+    QCOMPARE(c.dataset.subset_train, quick.dataset.subset_train);
+    QCOMPARE(c.dataset.synthetic_train, quick.dataset.subset_train);
+    QCOMPARE(c.dataset.synthetic_test,
+             std::max(DatasetConfig().synthetic_test, quick.dataset.subset_test));
   }
 
   void unwritablePathReportsTheReason() {
