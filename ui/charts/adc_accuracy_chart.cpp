@@ -38,7 +38,7 @@ void AdcAccuracyChart::setData(const AdcSweepData& data) {
   c->removeAllSeries();
   marker_ = nullptr;
   quick_ = nullptr;
-  for (QAbstractAxis* a : c->axes()) c->removeAxis(a);
+  clearAxes();
   if (data.isEmpty()) {
     showEmpty();
     return;

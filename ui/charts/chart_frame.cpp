@@ -1,5 +1,6 @@
 #include "ui/charts/chart_frame.h"
 
+#include <QAbstractAxis>
 #include <QChart>
 #include <QChartView>
 #include <QEvent>
@@ -54,6 +55,14 @@ void ChartFrame::applyTheme() {
   const bool dark = palette().color(QPalette::Window).lightness() < 128;
   chart()->setTheme(dark ? QChart::ChartThemeDark : QChart::ChartThemeLight);
   chart()->setBackgroundRoundness(0);
+}
+
+void ChartFrame::clearAxes() {
+  QChart* c = chart();
+  for (QAbstractAxis* a : c->axes()) {
+    c->removeAxis(a);
+    delete a;
+  }
 }
 
 }  // namespace cimscope

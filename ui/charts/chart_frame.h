@@ -33,6 +33,9 @@ class ChartFrame : public QStackedWidget {
   void changeEvent(QEvent* event) override;
   // Applies the system palette (light or dark) to the chart.
   void applyTheme();
+  // Removes and deletes every axis of the chart (QChart::removeAxis hands the axis back to the
+  // caller; removeAllSeries deletes the series itself).
+  void clearAxes();
 
  private:
   QLabel* empty_;

@@ -49,7 +49,7 @@ void ImportanceChart::setData(const ImportanceData& data) {
   data_ = data;
   QChart* c = chart();
   c->removeAllSeries();
-  for (QAbstractAxis* a : c->axes()) c->removeAxis(a);
+  clearAxes();
   if (data.isEmpty()) {
     showEmpty();
     return;
@@ -122,7 +122,7 @@ void ImportanceChart::showChannels(int layer) {
   const auto& l = data_.layers[layer];
   QChart* c = channels_->chart();
   c->removeAllSeries();
-  for (QAbstractAxis* a : c->axes()) c->removeAxis(a);
+  clearAxes();
   auto* set = new QBarSet(tr("|\u03b3| per channel"));
   double max = 0;
   for (double g : l.channels) {

@@ -44,7 +44,7 @@ void SweepScatterChart::rebuild() {
   QChart* c = chart();
   c->removeAllSeries();
   selected_ = nullptr;
-  for (QAbstractAxis* a : c->axes()) c->removeAxis(a);
+  clearAxes();
   QVector<QPointF> pts;
   plotted_.clear();
   for (int i = 0; i < data_.points.size(); ++i) {
