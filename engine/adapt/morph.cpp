@@ -345,6 +345,7 @@ MorphResult runMorph(const MorphConfig& config, const Dataset& data, TrainObserv
     wc.max_width.push_back(std::max(
         p, static_cast<int>(std::ceil(config.max_expand * shape0.width_groups[g].width))));
   }
+  wc.seed_widths = pruned_widths;  // packed: the pruned network is a feasible start for budget pruned
   // Value of a stored cell per layer: the mean |gamma| of the layer's channels, relative to the
   // network's mean over batch-norm layers (layers without batch norm count as average).
   double mean_sum = 0;

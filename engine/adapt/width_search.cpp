@@ -394,6 +394,20 @@ void WidthSearchConfig::validate(std::size_t groups, std::size_t layers) const {
   if (budget < 1) {
     throw ConfigError("width search: budget = " + std::to_string(budget) + " macros (need >= 1)");
   }
+  if (!seed_widths.empty()) {
+    if (seed_widths.size() != groups) {
+      throw ConfigError("width search: seed_widths has " + std::to_string(seed_widths.size()) +
+                        " entries, need " + std::to_string(groups) + " (one per width group)");
+    }
+    for (std::size_t g = 0; g < groups; ++g) {
+      if (seed_widths[g] < min_width[g] || seed_widths[g] > max_width[g]) {
+        throw ConfigError("width search: seed_widths[" + std::to_string(g) + "] = " +
+                          std::to_string(seed_widths[g]) + " is outside [" +
+                          std::to_string(min_width[g]) + ", " + std::to_string(max_width[g]) + "]");
+      }
+    }
+  }
+  if (refine_rounds < 0) throw ConfigError("width search: refine_rounds must be >= 0");
 }
 
 std::vector<int> candidateWidths(const NetworkShape& shape, const MacroSpec& macro, int group,
@@ -538,16 +552,60 @@ WidthSearchResult searchWidths(const NetworkShape& shape, const MacroSpec& macro
       break;
     }
   }
+  bool from_seed = false;
+  if (!config.seed_widths.empty() &&
+      mapNetwork(shapeWithWidths(shape, config.seed_widths), macro).total.macros <=
+          config.budget) {
+    const double v = widthObjective(shape, macro, config.seed_widths, config.layer_weight, nullptr);
+    if (v > best) {
+      best = v;
+      r.feasible = true;
+      finish(config.seed_widths, 0);
+      from_seed = true;
+    }
+  }
   if (!r.feasible) {
     finish(config.min_width, first);
     r.method = "infeasible: no scanned tile budget packs into " + std::to_string(config.budget) +
                " macros (minimum widths: " + std::to_string(r.macros) + " macros)";
     return r;
   }
+  r.scan_objective = r.objective;
+
+  // Refinement: the DP works on dedicated tiles, whose boundaries (e.g. multiples of 28 input
+  // channels) are not where packed macros fill. Greedy ascent on the real packer: each round
+  // tries every larger width of every group and takes the one that adds the most J while the
+  // packed network still fits the budget. J only grows, so the scan's guarantees still hold.
+  std::vector<int> cur = r.widths;
+  double cur_j = r.objective;
+  for (int round = 0; round < config.refine_rounds; ++round) {
+    double best_gain = 0;
+    std::size_t best_g = G;
+    int best_w = 0;
+    for (std::size_t g = 0; g < G; ++g) {
+      std::vector<int> w = cur;
+      for (int x = cur[g] + 1; x <= config.max_width[g]; ++x) {
+        w[g] = x;
+        const double v = widthObjective(shape, macro, w, config.layer_weight, nullptr);
+        if (v - cur_j <= best_gain) continue;
+        if (mapNetwork(shapeWithWidths(shape, w), macro).total.macros > config.budget) continue;
+        best_gain = v - cur_j;
+        best_g = g;
+        best_w = x;
+      }
+    }
+    if (best_g == G) break;
+    cur[best_g] = best_w;
+    cur_j += best_gain;
+    ++r.refine_moves;
+  }
+  if (r.refine_moves > 0) finish(cur, r.tile_budget);
   r.method = "packed: tile-budget scan " + std::to_string(first) + ".." + std::to_string(last) +
              " step " + std::to_string(step) + " (" + std::to_string(r.dp_runs) +
-             " exact DP runs, separator " + std::to_string(r.separator.size()) +
-             " groups), best at tile budget " + std::to_string(r.tile_budget);
+             " exact DP runs, separator " + std::to_string(r.separator.size()) + " groups), " +
+             (from_seed ? std::string("best start: the seed widths")
+                        : "best at tile budget " + std::to_string(r.tile_budget)) +
+             ", then " + std::to_string(r.refine_moves) + " greedy widenings on the packer";
   return r;
 }
 

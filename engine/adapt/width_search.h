@@ -18,6 +18,11 @@ struct WidthSearchConfig {
   std::vector<int> max_width;        // per width group, >= min_width
   std::vector<double> layer_weight;  // per weight layer, >= 0: value of one used cell; empty = 1
   std::int64_t budget = 0;           // macros under the macro's packing, >= 1
+  // Packed packing only: widths known to be feasible (Stage 1 passes the pruned widths); they
+  // start the refinement when they pack into the budget and beat the scan. Empty = none.
+  std::vector<int> seed_widths;
+  // Packed packing only: rounds of the greedy refinement (docs/stage1.md); 0 = off.
+  int refine_rounds = 1000;
   // Upper bound on separator assignments enumerated (see docs/stage1.md); beyond it the search
   // refuses with a ConfigError rather than running for hours.
   std::int64_t max_assignments = 20000000;
@@ -42,12 +47,16 @@ struct WidthSearchResult {
   std::vector<int> separator;                 // groups enumerated outright (resnet: the stages)
   std::int64_t assignments = 0;               // separator assignments enumerated
   std::int64_t dp_runs = 0;                   // DP runs (packed: one per scanned tile budget)
+  int refine_moves = 0;                       // packed: width increases the refinement made
+  double scan_objective = 0;                  // packed: J before the refinement
   std::string method;                         // one line: what was done
 };
 
 // Solves the problem above. Dedicated packing: exact (separator enumeration + dynamic programming
 // over the budget on the remaining chains). Packed: scans tile budgets from `budget` upwards and
-// keeps the best solution whose packed macro count meets the budget.
+// keeps the best solution whose packed macro count meets the budget (or the seed widths when they
+// are better), then refines it greedily with the real packer: each round raises the one group
+// width that adds the most J while the packed network still fits.
 WidthSearchResult searchWidths(const NetworkShape& shape, const MacroSpec& macro,
                                const WidthSearchConfig& config);
 

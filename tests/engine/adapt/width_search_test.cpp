@@ -173,6 +173,65 @@ TEST(WidthSearch, PackedBudgetBelowTheMinimumTileCountIsStillFeasible) {
   EXPECT_GT(r.tiles, c.budget);
 }
 
+// Budget "pruned" under packed packing: the pruned widths fit by construction, so the result must
+// never be worse than them. The tile-budget scan alone was (its DP fills dedicated tiles, which
+// pack badly here: 3 macros at 66 % for a 10-macro budget); the seed and the greedy refinement
+// on the real packer fix that. The refinement ends at a local optimum: no single group can grow
+// and still fit, which the test checks by trying every larger width itself.
+TEST(WidthSearch, PackedNeverLosesToTheSeedAndEndsWhereNoWideningFits) {
+  NetworkSpec pruned;
+  pruned.model = "resnet20";
+  pruned.widths = {16, 15, 15, 14, 25, 32, 24, 21, 22, 64, 43, 12};
+  const NetworkShape s = buildNetworkShape(pruned);
+  MacroSpec m;  // reference-256
+  m.packing = Packing::kPacked;
+  const NetworkShape base = shapeOf("resnet20");
+  WidthSearchConfig c;
+  for (std::size_t g = 0; g < s.width_groups.size(); ++g) {
+    c.min_width.push_back(std::max(1, pruned.widths[g] / 2));
+    c.max_width.push_back(std::max(pruned.widths[g], 2 * base.width_groups[g].width));
+  }
+  c.budget = mapNetwork(pruned, m).total.macros;
+  ASSERT_EQ(c.budget, 10);
+  const double seed_j = widthObjective(s, m, pruned.widths, {}, nullptr);
+
+  WidthSearchConfig scan_only = c;
+  scan_only.refine_rounds = 0;
+  const WidthSearchResult old = searchWidths(s, m, scan_only);
+  ASSERT_TRUE(old.feasible);
+  EXPECT_LT(old.objective, seed_j);  // the failure this guards against
+
+  c.seed_widths = pruned.widths;
+  const WidthSearchResult r = searchWidths(s, m, c);
+  ASSERT_TRUE(r.feasible) << r.method;
+  EXPECT_LE(r.macros, c.budget);
+  EXPECT_GE(r.objective, seed_j);
+  EXPECT_GT(r.refine_moves, 0);
+  EXPECT_GE(r.utilization, 0.90);
+  NetworkSpec got = pruned;
+  got.widths = r.widths;
+  EXPECT_EQ(mapNetwork(got, m).total.macros, r.macros);
+  EXPECT_NEAR(widthObjective(s, m, r.widths, {}, nullptr), r.objective, 1e-9 * r.objective);
+  for (std::size_t g = 0; g < r.widths.size(); ++g) {
+    for (int x = r.widths[g] + 1; x <= c.max_width[g]; ++x) {
+      NetworkSpec wider = got;
+      wider.widths[g] = x;
+      const double j = widthObjective(s, m, wider.widths, {}, nullptr);
+      if (j > r.objective) {
+        EXPECT_GT(mapNetwork(wider, m).total.macros, c.budget) << "group " << g << " width " << x;
+      }
+    }
+  }
+  // A seed outside the ranges is a configuration error naming the field.
+  c.seed_widths[0] = c.max_width[0] + 1;
+  try {
+    searchWidths(s, m, c);
+    ADD_FAILURE() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("seed_widths[0]"), std::string::npos) << e.what();
+  }
+}
+
 TEST(WidthSearch, RejectsBadConfigs) {
   const NetworkShape s = shapeOf("lenet5");
   WidthSearchConfig c;
