@@ -86,10 +86,13 @@ torch::Tensor CimLayerImpl::outputScale(const torch::Tensor& adc, const torch::T
 }
 
 torch::Tensor CimLayerImpl::rescale(const torch::Tensor& acc, const torch::Tensor& scale) const {
-  torch::Tensor y = scale.numel() == 1 ? acc * scale.reshape({})
-                                       : acc * scale.reshape(channelShape(scale.numel(), acc.dim()));
-  if (bias.defined()) y = y + bias.reshape(channelShape(bias.numel(), acc.dim()));
-  return y;
+  return addBias(scale.numel() == 1
+                     ? acc * scale.reshape({})
+                     : acc * scale.reshape(channelShape(scale.numel(), acc.dim())));
+}
+
+torch::Tensor CimLayerImpl::addBias(const torch::Tensor& y) const {
+  return bias.defined() ? y + bias.reshape(channelShape(bias.numel(), y.dim())) : y;
 }
 
 void CimLayerImpl::calibrate(const torch::Tensor& x, const std::vector<torch::Tensor>* psums) {
@@ -156,8 +159,11 @@ torch::Tensor CimLayerImpl::forward(const torch::Tensor& x) {
                                   std::max<std::int64_t>(1, psums[0].size(0)) / adc_step.numel();
   const torch::Tensor sadc =
       adcStepPerChannel(gradScale(adc_step, 1.0 / std::sqrt(psums_per_sample * adcHi())));
-  const torch::Tensor acc = adcCodeSum(psums, sadc, adcLo(), adcHi(), 1);
-  return rescale(acc, outputScale(sadc, sa, sw));
+  const torch::Tensor scale = outputScale(sadc, sa, sw);
+  if (sadc.numel() == 1 && scale.numel() == 1) {
+    return addBias(adcCodeSumScaled(psums, sadc, scale, adcLo(), adcHi()));
+  }
+  return rescale(adcCodeSum(psums, sadc, adcLo(), adcHi(), 1), scale);
 }
 
 CimConv2dImpl::CimConv2dImpl(const LayerShape& s) : CimLayerImpl(s) {
@@ -186,10 +192,14 @@ std::vector<torch::Tensor> CimConv2dImpl::groupProducts(const torch::Tensor& xc,
   if (quant_.groups.size() == 1) {
     out.push_back(denseProduct(xc, wc));
   } else if (aligned) {
-    for (const auto& g : quant_.groups) {
-      const int c0 = g.begin / k, n = (g.end - g.begin) / k;
-      out.push_back(denseProduct(xc.narrow(1, c0, n), wc.narrow(1, c0, n)));
-    }
+    // The groups partition the input channels in order (the mapper's rule), so one split per
+    // operand gives every group's slice; its backward is one concatenation, where a narrow per
+    // group would zero-fill and add a full-size gradient per group.
+    std::vector<std::int64_t> sizes;
+    for (const auto& g : quant_.groups) sizes.push_back((g.end - g.begin) / k);
+    const std::vector<torch::Tensor> xs = xc.split_with_sizes(sizes, 1);
+    const std::vector<torch::Tensor> ws = wc.split_with_sizes(sizes, 1);
+    for (std::size_t i = 0; i < xs.size(); ++i) out.push_back(denseProduct(xs[i], ws[i]));
   } else {
     // Groups cut through kernels: im2col rows (order c, kh, kw) and a product per row range.
     const torch::Tensor cols =
@@ -200,10 +210,12 @@ std::vector<torch::Tensor> CimConv2dImpl::groupProducts(const torch::Tensor& xc,
     const std::int64_t n = xc.size(0);
     const std::int64_t oh = (xc.size(2) + 2 * shape_.padding - shape_.kh) / shape_.stride + 1;
     const std::int64_t ow = (xc.size(3) + 2 * shape_.padding - shape_.kw) / shape_.stride + 1;
-    for (const auto& g : quant_.groups) {
-      const int len = g.end - g.begin;
-      out.push_back(torch::matmul(w2.narrow(1, g.begin, len), cols.narrow(1, g.begin, len))
-                        .view({n, shape_.cout, oh, ow}));
+    std::vector<std::int64_t> sizes;
+    for (const auto& g : quant_.groups) sizes.push_back(g.end - g.begin);
+    const std::vector<torch::Tensor> ws = w2.split_with_sizes(sizes, 1);
+    const std::vector<torch::Tensor> cs = cols.split_with_sizes(sizes, 1);
+    for (std::size_t i = 0; i < ws.size(); ++i) {
+      out.push_back(torch::matmul(ws[i], cs[i]).view({n, shape_.cout, oh, ow}));
     }
   }
   return out;
@@ -230,10 +242,11 @@ std::vector<torch::Tensor> CimLinearImpl::groupProducts(const torch::Tensor& xc,
     out.push_back(F::linear(xc, wc));
     return out;
   }
-  for (const auto& g : quant_.groups) {
-    const int len = g.end - g.begin;
-    out.push_back(F::linear(xc.narrow(1, g.begin, len), wc.narrow(1, g.begin, len)));
-  }
+  std::vector<std::int64_t> sizes;
+  for (const auto& g : quant_.groups) sizes.push_back(g.end - g.begin);
+  const std::vector<torch::Tensor> xs = xc.split_with_sizes(sizes, 1);
+  const std::vector<torch::Tensor> ws = wc.split_with_sizes(sizes, 1);
+  for (std::size_t i = 0; i < xs.size(); ++i) out.push_back(F::linear(xs[i], ws[i]));
   return out;
 }
 

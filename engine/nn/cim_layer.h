@@ -79,6 +79,8 @@ class CimLayerImpl : public torch::nn::Module {
                                    const torch::Tensor& weight_step);
   // acc * scale (broadcast over channels, dim 1) + bias: the forward's digital rescale.
   torch::Tensor rescale(const torch::Tensor& acc, const torch::Tensor& scale) const;
+  // y + bias (broadcast over channels, dim 1), or y when the layer has no bias.
+  torch::Tensor addBias(const torch::Tensor& y) const;
 
   // The float product (float mode) and, on integer codes, the dense product and the per-group
   // partial sums (groups from quant().groups).

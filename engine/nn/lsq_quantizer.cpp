@@ -57,11 +57,31 @@ void codeKernel(const float* v, float* out, std::int64_t n, const float* step, C
   });
 }
 
+// One block of the single-step backward: writes grad_v and returns the block's step gradient
+// as a float sum whose order is fixed by the build (SIMD lanes), so it is deterministic.
+// Branch-free (both comparisons always evaluated, plain values) so that the loop vectorizes
+// under GCC's default -ftrapping-math; multiplying by 1 or 0 is exact.
+// gscale multiplies grad_v (the fused rescale's factor; 1 otherwise), not the returned sum.
+float codeBackwardBlock(const float* __restrict g, const float* __restrict v, float* __restrict gv,
+                        std::int64_t n, float s, float lo, float hi, float gscale) {
+  const float inv = gscale / s;
+  float part = 0;
+#pragma omp simd reduction(+ : part)
+  for (std::int64_t i = 0; i < n; ++i) {
+    const float t = v[i] / s;
+    const float inside = static_cast<float>((t > lo) & (t < hi));
+    gv[i] = g[i] * inv * inside;
+    part += g[i] * (-t / s) * inside;
+  }
+  return part;
+}
+
 // grad_v[i] = g[i] / s inside (lo, hi); grad_s[c] += g[i] * (-v[i] / s^2) inside.
 // Chunks accumulate the step gradient in double, summed in chunk order (deterministic).
+// gscale (single step only) multiplies grad_v but not grad_s: see codeBackwardBlock.
 void codeBackwardKernel(const float* g, const float* v, float* gv, std::int64_t n,
                         const float* step, ChannelOf ch, float lo, float hi,
-                        std::vector<double>& gs_total) {
+                        std::vector<double>& gs_total, float gscale = 1.0f) {
   const std::int64_t nsteps = ch.size;
   const std::int64_t chunks = std::max<std::int64_t>(1, std::min<std::int64_t>(
                                                             (n + kGrain - 1) / kGrain, 64));
@@ -72,13 +92,13 @@ void codeBackwardKernel(const float* g, const float* v, float* gv, std::int64_t 
       double* a = acc.data() + k * nsteps;
       const std::int64_t b = k * per, e = std::min(n, b + per);
       if (nsteps == 1) {
-        const float s = step[0], inv = 1.0f / s;
+        // Vectorized: float partial sums over fixed blocks (the SIMD lanes' order is fixed at
+        // compile time), added in block order into a double, so the result is deterministic.
         double sum = 0;
-        for (std::int64_t i = b; i < e; ++i) {
-          const float t = v[i] / s;
-          const bool inside = t > lo && t < hi;
-          gv[i] = inside ? g[i] * inv : 0.0f;
-          sum += inside ? static_cast<double>(g[i]) * static_cast<double>(-t * inv) : 0.0;
+        constexpr std::int64_t kBlock = 1024;
+        for (std::int64_t bb = b; bb < e; bb += kBlock) {
+          const std::int64_t len = std::min(e, bb + kBlock) - bb;
+          sum += codeBackwardBlock(g + bb, v + bb, gv + bb, len, step[0], lo, hi, gscale);
         }
         a[0] += sum;
       } else {
@@ -195,6 +215,139 @@ struct AdcCodeSumFn : torch::autograd::Function<AdcCodeSumFn> {
   }
 };
 
+// sum_i a[i] * b[i] in double over fixed float blocks, chunks summed in order: deterministic.
+double dotDeterministic(const float* a, const float* b, std::int64_t n) {
+  const std::int64_t chunks = std::max<std::int64_t>(1, std::min<std::int64_t>(
+                                                            (n + kGrain - 1) / kGrain, 64));
+  const std::int64_t per = (n + chunks - 1) / chunks;
+  std::vector<double> acc(static_cast<std::size_t>(chunks), 0.0);
+  at::parallel_for(0, chunks, 1, [&](std::int64_t cb, std::int64_t ce) {
+    for (std::int64_t k = cb; k < ce; ++k) {
+      const std::int64_t b0 = k * per, e = std::min(n, b0 + per);
+      double sum = 0;
+      for (std::int64_t bb = b0; bb < e; bb += 1024) {
+        const std::int64_t len = std::min(e, bb + 1024) - bb;
+        const float* __restrict x = a + bb;
+        const float* __restrict y = b + bb;
+        float part = 0;
+#pragma omp simd reduction(+ : part)
+        for (std::int64_t i = 0; i < len; ++i) part += x[i] * y[i];
+        sum += part;
+      }
+      acc[static_cast<std::size_t>(k)] = sum;
+    }
+  });
+  double total = 0;
+  for (double v : acc) total += v;
+  return total;
+}
+
+// One pass of the fused ADC: acc = (first ? 0 : acc) + code(p); on the last group also
+// y = acc * scale (the same single float multiply as CimLayerImpl::rescale).
+void adcScaledKernel(const float* p, float* acc, float* y, std::int64_t n, float s, float lo,
+                     float hi, float scale, bool first, bool last) {
+  at::parallel_for(0, n, kGrain, [&](std::int64_t b, std::int64_t e) {
+    const float* __restrict pp = p;
+    float* __restrict ap = acc;
+    float* __restrict yp = y;
+    if (first && last) {
+#pragma omp simd
+      for (std::int64_t i = b; i < e; ++i) {
+        const float a = quantCode(pp[i], s, lo, hi);
+        ap[i] = a;
+        yp[i] = a * scale;
+      }
+    } else if (first) {
+#pragma omp simd
+      for (std::int64_t i = b; i < e; ++i) ap[i] = quantCode(pp[i], s, lo, hi);
+    } else if (last) {
+#pragma omp simd
+      for (std::int64_t i = b; i < e; ++i) {
+        const float a = ap[i] + quantCode(pp[i], s, lo, hi);
+        ap[i] = a;
+        yp[i] = a * scale;
+      }
+    } else {
+#pragma omp simd
+      for (std::int64_t i = b; i < e; ++i) ap[i] += quantCode(pp[i], s, lo, hi);
+    }
+  });
+}
+
+// scale * sum_g code(psums[g]) with one step and one scale, as one autograd node (forward: one
+// kernel pass per group, the last also writes the scaled output; backward: one pass per group
+// plus one dot product for the scale's gradient instead of autograd's mul, mul and sum).
+struct AdcCodeSumScaledFn : torch::autograd::Function<AdcCodeSumScaledFn> {
+  static torch::Tensor forward(AutogradContext* ctx, torch::TensorList psums,
+                               const torch::Tensor& step, const torch::Tensor& scale, double lo,
+                               double hi) {
+    TORCH_CHECK(!psums.empty(), "adcCodeSumScaled: no partial sums");
+    TORCH_CHECK(step.numel() == 1 && scale.numel() == 1,
+                "adcCodeSumScaled: needs one step and one scale");
+    const float s = step.detach().to(torch::kFloat32).item<float>();
+    const float sc = scale.detach().to(torch::kFloat32).item<float>();
+    std::vector<torch::Tensor> saved;
+    torch::Tensor first = dense(psums[0]);
+    torch::Tensor acc = torch::empty_like(first);
+    torch::Tensor y = torch::empty_like(first);
+    for (std::size_t k = 0; k < psums.size(); ++k) {
+      torch::Tensor p = k == 0 ? first : dense(psums[k]);
+      if (p.strides() != first.strides()) p = torch::empty_like(first).copy_(p);
+      adcScaledKernel(p.data_ptr<float>(), acc.data_ptr<float>(), y.data_ptr<float>(), p.numel(),
+                      s, static_cast<float>(lo), static_cast<float>(hi), sc, k == 0,
+                      k + 1 == psums.size());
+      saved.push_back(p);
+    }
+    saved.push_back(acc);
+    saved.push_back(step);
+    saved.push_back(scale);
+    ctx->save_for_backward(saved);
+    ctx->saved_data["lo"] = lo;
+    ctx->saved_data["hi"] = hi;
+    return y;
+  }
+
+  static variable_list backward(AutogradContext* ctx, variable_list grads) {
+    auto saved = ctx->get_saved_variables();
+    const torch::Tensor scale = saved.back();
+    saved.pop_back();
+    const torch::Tensor step = saved.back();
+    saved.pop_back();
+    const torch::Tensor acc = saved.back();
+    saved.pop_back();
+    const float s = step.detach().to(torch::kFloat32).item<float>();
+    const float sc = scale.detach().to(torch::kFloat32).item<float>();
+    const double lo = ctx->saved_data["lo"].toDouble(), hi = ctx->saved_data["hi"].toDouble();
+    torch::Tensor g = grads[0].to(torch::kFloat32).contiguous(acc.suggest_memory_format());
+    if (g.strides() != acc.strides()) g = torch::empty_like(acc).copy_(grads[0]);
+    std::vector<double> gs(1, 0.0);
+    variable_list out;
+    for (const auto& p : saved) {
+      torch::Tensor gp = torch::empty_like(p);
+      codeBackwardKernel(g.data_ptr<float>(), p.data_ptr<float>(), gp.data_ptr<float>(),
+                         p.numel(), &s, ChannelOf{}, static_cast<float>(lo),
+                         static_cast<float>(hi), gs, sc);
+      out.push_back(gp);
+    }
+    torch::Tensor gstep;
+    if (step.requires_grad()) {
+      gstep = torch::full(step.sizes(), gs[0] * sc, step.options().dtype(torch::kFloat32))
+                  .to(step.scalar_type());
+    }
+    torch::Tensor gscale;
+    if (scale.requires_grad()) {
+      const double d = dotDeterministic(g.data_ptr<float>(), acc.data_ptr<float>(), acc.numel());
+      gscale = torch::full(scale.sizes(), d, scale.options().dtype(torch::kFloat32))
+                   .to(scale.scalar_type());
+    }
+    out.push_back(gstep);
+    out.push_back(gscale);
+    out.push_back(torch::Tensor());
+    out.push_back(torch::Tensor());
+    return out;
+  }
+};
+
 // Identity forward (bit-exact, unlike (s - s*g).detach() + s*g), gradient times g.
 struct GradScaleFn : torch::autograd::Function<GradScaleFn> {
   static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& s, double g) {
@@ -221,6 +374,11 @@ torch::Tensor adcCodeSum(const std::vector<torch::Tensor>& psums, const torch::T
                          double lo, double hi, std::int64_t channel_dim) {
   if (psums.size() == 1) return lsqCode(psums[0], step, lo, hi, channel_dim);
   return AdcCodeSumFn::apply(torch::TensorList(psums), step, lo, hi, channel_dim);
+}
+
+torch::Tensor adcCodeSumScaled(const std::vector<torch::Tensor>& psums, const torch::Tensor& step,
+                               const torch::Tensor& scale, double lo, double hi) {
+  return AdcCodeSumScaledFn::apply(torch::TensorList(psums), step, scale, lo, hi);
 }
 
 torch::Tensor lsqQuantize(const torch::Tensor& v, const torch::Tensor& step, double lo, double hi,

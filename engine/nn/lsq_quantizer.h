@@ -27,6 +27,12 @@ torch::Tensor lsqCode(const torch::Tensor& v, const torch::Tensor& step, double 
 torch::Tensor adcCodeSum(const std::vector<torch::Tensor>& psums, const torch::Tensor& step,
                          double lo, double hi, std::int64_t channel_dim = 1);
 
+// adcCodeSum(psums, step, lo, hi) * scale for one step and one scale (per-layer steps), fused:
+// the same values (the product is the one float multiply of CimLayerImpl::rescale) and the
+// same gradients, in fewer passes. Throws when step or scale has more than one element.
+torch::Tensor adcCodeSumScaled(const std::vector<torch::Tensor>& psums, const torch::Tensor& step,
+                               const torch::Tensor& scale, double lo, double hi);
+
 // Fake quantization v_hat = lsqCode(v, gradScale(s, g)) * gradScale(s, g), with the step
 // broadcast along channel_dim when it has more than one element.
 torch::Tensor lsqQuantize(const torch::Tensor& v, const torch::Tensor& step, double lo, double hi,

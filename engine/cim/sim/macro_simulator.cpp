@@ -156,32 +156,58 @@ torch::Tensor MacroSimulator::simulateLayer(int index, const torch::Tensor& x) {
   for (auto& p : psums) {
     if (p.strides() != first.strides()) p = torch::empty_like(first).copy_(p);
   }
-  // The ADC: the shared function on each integer partial sum, then integer accumulation, in
-  // the partial sums' own memory order (channel of element i: (i / stride_c) % cout).
+  // The ADC: the shared function on each integer partial sum, then the digital accumulation, in
+  // the partial sums' own memory order (channel of element i: (i / stride_c) % cout). Codes are
+  // summed in float32, in group order as the training forward does (integers below 2^24: exact),
+  // and the last group's pass applies the layer's rescale factor (s_adc * s_act) * s_w, the same
+  // one float multiply as CimLayerImpl::rescale; the bias, if any, is added after it as there.
   torch::Tensor step_ch = l.adcStepPerChannel(l.adc_step.detach()).to(torch::kFloat32).contiguous();
+  const torch::Tensor scale = CimLayerImpl::outputScale(step_ch, l.act_step.detach(),
+                                                        l.weight_step.detach())
+                                  .to(torch::kFloat32)
+                                  .contiguous();
   const float* sp = step_ch.data_ptr<float>();
+  const float* scp = scale.data_ptr<float>();
   const bool per_ch = step_ch.numel() > 1;
+  const bool per_ch_scale = scale.numel() > 1;
   const float lo = static_cast<float>(l.adcLo()), hi = static_cast<float>(l.adcHi());
+  const float clip_lo = lo - 0.5f, clip_hi = hi + 0.5f;
   const std::int64_t n = first.numel();
   const std::int64_t cout = l.shape().cout;
   const std::int64_t stride_c = first.stride(1);
-  torch::Tensor acc = torch::empty_like(first, first.options().dtype(torch::kInt32));
-  std::int32_t* ap = acc.data_ptr<std::int32_t>();
+  torch::Tensor out = torch::empty_like(first);
+  float* op = out.data_ptr<float>();
   std::atomic<std::int64_t> clipped{0};
   std::atomic<std::int64_t> maxabs{0};
-  for (std::size_t g = 0; g < psums.size(); ++g) {
+  const std::size_t groups = psums.size();
+  for (std::size_t g = 0; g < groups; ++g) {
     const float* pp = psums[g].data_ptr<float>();
-    const bool init = g == 0;
+    const bool init = g == 0, last = g + 1 == groups;
     at::parallel_for(0, n, 16384, [&](std::int64_t b, std::int64_t e) {
       std::int64_t clip = 0;
       float mx = 0;
-      for (std::int64_t i = b; i < e; ++i) {
-        const float s = per_ch ? sp[(i / stride_c) % cout] : sp[0];
-        const float raw = pp[i] / s;
-        const auto code = static_cast<std::int32_t>(quantCode(pp[i], s, lo, hi));
-        ap[i] = init ? code : ap[i] + code;
-        clip += (raw < lo - 0.5f) | (raw > hi + 0.5f);
-        mx = std::max(mx, std::abs(pp[i]));
+      // Runs of one channel share their step and scale (a whole block when both are per layer).
+      std::int64_t i = b;
+      while (i < e) {
+        std::int64_t run_end = e;
+        std::int64_t c = 0;
+        if (per_ch || per_ch_scale) {
+          c = (i / stride_c) % cout;
+          run_end = std::min(e, (i / stride_c + 1) * stride_c);
+        }
+        const float st = sp[per_ch ? c : 0];
+        const float sc = scp[per_ch_scale ? c : 0];
+#pragma omp simd reduction(+ : clip) reduction(max : mx)
+        for (std::int64_t k = i; k < run_end; ++k) {
+          const float v = pp[k];
+          const float raw = v / st;
+          const float code = quantCode(v, st, lo, hi);
+          const float a = init ? code : op[k] + code;
+          op[k] = last ? a * sc : a;
+          clip += (raw < clip_lo) | (raw > clip_hi);
+          mx = std::max(mx, std::abs(v));
+        }
+        i = run_end;
       }
       clipped += clip;
       const auto m = static_cast<std::int64_t>(mx);
@@ -191,16 +217,18 @@ torch::Tensor MacroSimulator::simulateLayer(int index, const torch::Tensor& x) {
     });
   }
   SimLayerStats& st = stats_[index];
-  st.conversions += n * static_cast<std::int64_t>(psums.size());
+  st.conversions += n * static_cast<std::int64_t>(groups);
   st.clipped += clipped.load();
   st.max_abs_psum = std::max(st.max_abs_psum, maxabs.load());
   if (capture_) {
     for (const auto& p : psums) captured_[index].push_back(p.contiguous().to(torch::kInt32));
   }
-  // Digital rescale: the layer's own factor (s_adc * s_act) * s_w and bias.
-  const torch::Tensor scale = CimLayerImpl::outputScale(
-      step_ch, l.act_step.detach(), l.weight_step.detach());
-  return l.rescale(acc.to(torch::kFloat32), scale);
+  if (l.bias.defined()) {
+    std::vector<std::int64_t> shape(static_cast<std::size_t>(out.dim()), 1);
+    shape[1] = cout;
+    out = out + l.bias.detach().reshape(shape);
+  }
+  return out;
 }
 
 torch::Tensor MacroSimulator::forward(const torch::Tensor& x) {

@@ -99,6 +99,40 @@ TEST(LsqQuantizer, AdcCodeSumEqualsTheSumOfCodesAndItsGradients) {
   EXPECT_NEAR(s1.grad().item<double>(), s2.grad().item<double>(), 1e-3);
 }
 
+// The fused ADC + rescale against the unfused composition (lsqCode per group, summed, times the
+// scale through autograd's own mul): identical values, the same gradients for every partial sum,
+// the step and the scale. Channels-last partial sums, as the CIM layers produce them, and sizes
+// above one kernel block so the parallel and blocked paths run.
+TEST(LsqQuantizer, FusedAdcCodeSumScaledMatchesTheComposedOps) {
+  torch::manual_seed(8);
+  std::vector<torch::Tensor> ps, ps2;
+  for (int k = 0; k < 3; ++k) {
+    torch::Tensor p = (torch::randn({4, 8, 30, 30}) * 40).round()
+                          .contiguous(torch::MemoryFormat::ChannelsLast);
+    ps.push_back(p.clone().requires_grad_(true));
+    ps2.push_back(p.clone().requires_grad_(true));
+  }
+  torch::Tensor s1 = torch::tensor({3.3f}).requires_grad_(true);
+  torch::Tensor s2 = torch::tensor({3.3f}).requires_grad_(true);
+  torch::Tensor c1 = torch::tensor({0.0123f}).requires_grad_(true);
+  torch::Tensor c2 = torch::tensor({0.0123f}).requires_grad_(true);
+  torch::Tensor r = torch::randn({4, 8, 30, 30});
+  torch::Tensor a = adcCodeSumScaled(ps, s1, c1, -16, 15);
+  torch::Tensor b = (lsqCode(ps2[0], s2, -16, 15) + lsqCode(ps2[1], s2, -16, 15) +
+                     lsqCode(ps2[2], s2, -16, 15)) * c2.reshape({});
+  EXPECT_TRUE(torch::equal(a, b));
+  (a * r).sum().backward();
+  (b * r).sum().backward();
+  for (int k = 0; k < 3; ++k) {
+    EXPECT_TRUE(torch::allclose(ps[k].grad(), ps2[k].grad(), 1e-5, 1e-8)) << k;
+  }
+  EXPECT_NEAR(s1.grad().item<double>(), s2.grad().item<double>(),
+              1e-4 * std::abs(s2.grad().item<double>()));
+  EXPECT_NEAR(c1.grad().item<double>(), c2.grad().item<double>(),
+              1e-4 * std::abs(c2.grad().item<double>()));
+  EXPECT_THROW(adcCodeSumScaled(ps, torch::ones({2}), c1, -16, 15), c10::Error);
+}
+
 TEST(LsqQuantizer, InitialStepFollowsLsq) {
   torch::Tensor v = torch::tensor({-1.0f, 2.0f, -3.0f, 2.0f});
   EXPECT_NEAR(lsqInitialStep(v, 7, false).item<double>(), 2 * 2.0 / std::sqrt(7.0), 1e-6);
