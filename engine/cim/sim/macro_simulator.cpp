@@ -26,6 +26,37 @@ torch::Tensor codesOf(const torch::Tensor& x, float step, float lo, float hi) {
   return out;
 }
 
+// One run of partial sums sharing a step and a scale: o = (init ? 0 : o) + code(p), times sc
+// on the last group; counts the clipped conversions and the largest |p|. Plain values and
+// __restrict pointers, one loop per case, so that each vectorizes.
+template <bool kInit, bool kLast>
+void adcLoop(const float* __restrict p, float* __restrict o, std::int64_t n, float st, float sc,
+             float lo, float hi, std::int64_t* clip_out, float* mx_out) {
+  const float clip_lo = lo - 0.5f, clip_hi = hi + 0.5f;
+  std::int64_t clip = 0;
+  float mx = *mx_out;
+#pragma omp simd reduction(+ : clip) reduction(max : mx)
+  for (std::int64_t k = 0; k < n; ++k) {
+    const float v = p[k];
+    const float raw = v / st;
+    const float code = quantCode(v, st, lo, hi);
+    const float a = kInit ? code : o[k] + code;
+    o[k] = kLast ? a * sc : a;
+    clip += static_cast<std::int64_t>((raw < clip_lo) | (raw > clip_hi));
+    mx = std::max(mx, std::abs(v));
+  }
+  *clip_out += clip;
+  *mx_out = mx;
+}
+
+void adcRun(const float* p, float* o, std::int64_t n, float st, float sc, float lo, float hi,
+            bool init, bool last, std::int64_t* clip, float* mx) {
+  if (init && last) adcLoop<true, true>(p, o, n, st, sc, lo, hi, clip, mx);
+  else if (init) adcLoop<true, false>(p, o, n, st, sc, lo, hi, clip, mx);
+  else if (last) adcLoop<false, true>(p, o, n, st, sc, lo, hi, clip, mx);
+  else adcLoop<false, false>(p, o, n, st, sc, lo, hi, clip, mx);
+}
+
 }  // namespace
 
 MacroSimulator::MacroSimulator(NetworkModelImpl& model, const MacroSpec& macro, bool per_slice)
@@ -171,7 +202,6 @@ torch::Tensor MacroSimulator::simulateLayer(int index, const torch::Tensor& x) {
   const bool per_ch = step_ch.numel() > 1;
   const bool per_ch_scale = scale.numel() > 1;
   const float lo = static_cast<float>(l.adcLo()), hi = static_cast<float>(l.adcHi());
-  const float clip_lo = lo - 0.5f, clip_hi = hi + 0.5f;
   const std::int64_t n = first.numel();
   const std::int64_t cout = l.shape().cout;
   const std::int64_t stride_c = first.stride(1);
@@ -197,16 +227,7 @@ torch::Tensor MacroSimulator::simulateLayer(int index, const torch::Tensor& x) {
         }
         const float st = sp[per_ch ? c : 0];
         const float sc = scp[per_ch_scale ? c : 0];
-#pragma omp simd reduction(+ : clip) reduction(max : mx)
-        for (std::int64_t k = i; k < run_end; ++k) {
-          const float v = pp[k];
-          const float raw = v / st;
-          const float code = quantCode(v, st, lo, hi);
-          const float a = init ? code : op[k] + code;
-          op[k] = last ? a * sc : a;
-          clip += (raw < clip_lo) | (raw > clip_hi);
-          mx = std::max(mx, std::abs(v));
-        }
+        adcRun(pp + i, op + i, run_end - i, st, sc, lo, hi, init, last, &clip, &mx);
         i = run_end;
       }
       clipped += clip;
