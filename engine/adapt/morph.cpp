@@ -203,6 +203,33 @@ std::optional<EpochFile> readEpochFile(const std::string& path, const std::strin
   }
 }
 
+// One training step of Stage 1 (shrink or finetune) with its epoch file: with config.resume a
+// matching interrupted run replaces `model` and continues after its last epoch; every completed
+// epoch is saved. Records the continuation in result.resumed.
+TrainResult trainStepWithEpochFile(const std::string& step, NetworkModel& model,
+                                   const NetworkSpec& spec, const TrainConfig& tc, int epochs,
+                                   const MorphConfig& config, const nlohmann::json& identity,
+                                   const Dataset& data, TrainObserver& observer, TrainHooks hooks,
+                                   MorphStepReport* rep, MorphResult& result) {
+  const std::string file = epochFile(config, step);
+  if (config.resume) {
+    if (auto prior = readEpochFile(file, step, identity, spec, epochs)) {
+      model = prior->model;
+      hooks.prior_curve = prior->curve;
+      rep->regularizer = prior->regularizer;
+      rep->epoch_accuracy = prior->epoch_accuracy;
+      result.resumed.emplace_back(step, static_cast<int>(prior->curve.size()));
+    }
+  }
+  EpochSaver save;
+  if (!file.empty()) {
+    save = [&](NetworkModelImpl& m, const TrainingCurve& c, int e, const MorphStepReport& r) {
+      saveEpochFile(file, m, spec, step, identity, c, e, r);
+    };
+  }
+  return trainStep(*model, data, tc, epochs, observer, hooks, rep, save);
+}
+
 }  // namespace
 
 MorphResult runMorph(const MorphConfig& config, const Dataset& data, TrainObserver& observer,
@@ -263,24 +290,9 @@ MorphResult runMorph(const MorphConfig& config, const Dataset& data, TrainObserv
     s.name = "shrink";
     TrainResult tr;
     if (config.shrink_epochs > 0) {
-      const std::string file = epochFile(config, "shrink");
-      if (config.resume) {
-        if (auto prior = readEpochFile(file, "shrink", identity, spec0, config.shrink_epochs)) {
-          model = prior->model;
-          hooks.prior_curve = prior->curve;
-          s.regularizer = prior->regularizer;
-          s.epoch_accuracy = prior->epoch_accuracy;
-          result.resumed.emplace_back("shrink", static_cast<int>(prior->curve.size()));
-        }
-      }
-      EpochSaver save;
-      if (!file.empty()) {
-        save = [&](NetworkModelImpl& m, const TrainingCurve& c, int e, const MorphStepReport& r) {
-          saveEpochFile(file, m, spec0, "shrink", identity, c, e, r);
-        };
-      }
-      tr = trainStep(*model, data, config.shrink_train, config.shrink_epochs, observer, hooks, &s,
-                     save);
+      tr = trainStepWithEpochFile("shrink", model, spec0, config.shrink_train,
+                                  config.shrink_epochs, config, identity, data, observer, hooks,
+                                  &s, result);
     }
     // The per-epoch value is reported unweighted (R itself), so runs with different lambda compare.
     if (lambda > 0) {
@@ -402,26 +414,10 @@ MorphResult runMorph(const MorphConfig& config, const Dataset& data, TrainObserv
     TrainResult tr;
     if (config.finetune_epochs > 0) {
       s.name = "finetune";
-      const std::string file = epochFile(config, "finetune");
-      TrainHooks hooks;
-      if (config.resume) {
-        // Prune and expand above are deterministic, so the resumed network has this spec.
-        if (auto prior = readEpochFile(file, "finetune", identity, result.adapted,
-                                       config.finetune_epochs)) {
-          adapted = prior->model;
-          hooks.prior_curve = prior->curve;
-          s.epoch_accuracy = prior->epoch_accuracy;
-          result.resumed.emplace_back("finetune", static_cast<int>(prior->curve.size()));
-        }
-      }
-      EpochSaver save;
-      if (!file.empty()) {
-        save = [&](NetworkModelImpl& m, const TrainingCurve& c, int e, const MorphStepReport& r) {
-          saveEpochFile(file, m, result.adapted, "finetune", identity, c, e, r);
-        };
-      }
-      tr = trainStep(*adapted, data, config.finetune_train, config.finetune_epochs, observer,
-                     hooks, &s, save);
+      // Prune and expand above are deterministic, so a resumed network has this spec.
+      tr = trainStepWithEpochFile("finetune", adapted, result.adapted, config.finetune_train,
+                                  config.finetune_epochs, config, identity, data, observer,
+                                  TrainHooks{}, &s, result);
       curve = tr.curve;
     }
     MorphStepReport m = measure("finetune", *adapted, macro, data, eval_batch);

@@ -30,6 +30,13 @@ torch::Tensor dense(const torch::Tensor& v) {
   return t.is_non_overlapping_and_dense() ? t : t.contiguous(t.suggest_memory_format());
 }
 
+// The incoming gradient as float32 with exactly ref's strides, so kernels walk both in the same
+// memory order.
+torch::Tensor gradLike(const torch::Tensor& grad, const torch::Tensor& ref) {
+  torch::Tensor g = grad.to(torch::kFloat32).contiguous(ref.suggest_memory_format());
+  return g.strides() == ref.strides() ? g : torch::empty_like(ref).copy_(grad);
+}
+
 ChannelOf channelOf(const torch::Tensor& v, const torch::Tensor& step, std::int64_t dim) {
   if (step.numel() == 1) return {};
   if (dim < 0) dim += v.dim();
@@ -149,9 +156,7 @@ struct LsqCodeFn : torch::autograd::Function<LsqCodeFn> {
     torch::Tensor sd = step.detach().to(torch::kFloat32).contiguous();
     const double lo = ctx->saved_data["lo"].toDouble(), hi = ctx->saved_data["hi"].toDouble();
     const std::int64_t dim = ctx->saved_data["dim"].toInt();
-    // The incoming gradient must walk memory in the same order as v.
-    torch::Tensor g = grads[0].to(torch::kFloat32).contiguous(vd.suggest_memory_format());
-    if (g.strides() != vd.strides()) g = torch::empty_like(vd).copy_(grads[0]);
+    const torch::Tensor g = gradLike(grads[0], vd);
     torch::Tensor gv = torch::empty_like(vd);
     const ChannelOf ch = channelOf(vd, sd, dim);
     std::vector<double> gs(static_cast<std::size_t>(ch.size), 0.0);
@@ -195,8 +200,7 @@ struct AdcCodeSumFn : torch::autograd::Function<AdcCodeSumFn> {
     torch::Tensor sd = step.detach().to(torch::kFloat32).contiguous();
     const double lo = ctx->saved_data["lo"].toDouble(), hi = ctx->saved_data["hi"].toDouble();
     const std::int64_t dim = ctx->saved_data["dim"].toInt();
-    torch::Tensor g = grads[0].to(torch::kFloat32).contiguous(saved[0].suggest_memory_format());
-    if (g.strides() != saved[0].strides()) g = torch::empty_like(saved[0]).copy_(grads[0]);
+    const torch::Tensor g = gradLike(grads[0], saved[0]);
     const ChannelOf ch = channelOf(saved[0], sd, dim);
     std::vector<double> gs(static_cast<std::size_t>(ch.size), 0.0);
     variable_list out;
@@ -318,8 +322,7 @@ struct AdcCodeSumScaledFn : torch::autograd::Function<AdcCodeSumScaledFn> {
     const float s = step.detach().to(torch::kFloat32).item<float>();
     const float sc = scale.detach().to(torch::kFloat32).item<float>();
     const double lo = ctx->saved_data["lo"].toDouble(), hi = ctx->saved_data["hi"].toDouble();
-    torch::Tensor g = grads[0].to(torch::kFloat32).contiguous(acc.suggest_memory_format());
-    if (g.strides() != acc.strides()) g = torch::empty_like(acc).copy_(grads[0]);
+    const torch::Tensor g = gradLike(grads[0], acc);
     std::vector<double> gs(1, 0.0);
     variable_list out;
     for (const auto& p : saved) {
