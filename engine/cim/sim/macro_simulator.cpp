@@ -26,22 +26,26 @@ torch::Tensor codesOf(const torch::Tensor& x, float step, float lo, float hi) {
   return out;
 }
 
-// One run of partial sums sharing a step and a scale: o = (init ? 0 : o) + code(p), times sc
-// on the last group; counts the clipped conversions and the largest |p|. Plain values and
+// One run of partial sums: o = (init ? 0 : o) + code(p), times the scale on the last group;
+// counts the clipped conversions and the largest |p|. kPerElement: st[k] and sc[k] per element
+// (a run of channels, channels-last), else st[0] and sc[0] for the whole run. Plain values and
 // __restrict pointers, one loop per case, so that each vectorizes.
-template <bool kInit, bool kLast>
-void adcLoop(const float* __restrict p, float* __restrict o, std::int64_t n, float st, float sc,
-             float lo, float hi, std::int64_t* clip_out, float* mx_out) {
+template <bool kInit, bool kLast, bool kPerElement>
+void adcLoop(const float* __restrict p, float* __restrict o, std::int64_t n,
+             const float* __restrict st, const float* __restrict sc, float lo, float hi,
+             std::int64_t* clip_out, float* mx_out) {
   const float clip_lo = lo - 0.5f, clip_hi = hi + 0.5f;
+  const float st0 = st[0], sc0 = sc[0];
   std::int64_t clip = 0;
   float mx = *mx_out;
 #pragma omp simd reduction(+ : clip) reduction(max : mx)
   for (std::int64_t k = 0; k < n; ++k) {
     const float v = p[k];
-    const float raw = v / st;
-    const float code = quantCode(v, st, lo, hi);
+    const float s = kPerElement ? st[k] : st0;
+    const float raw = v / s;
+    const float code = quantCode(v, s, lo, hi);
     const float a = kInit ? code : o[k] + code;
-    o[k] = kLast ? a * sc : a;
+    o[k] = kLast ? a * (kPerElement ? sc[k] : sc0) : a;
     clip += static_cast<std::int64_t>((raw < clip_lo) | (raw > clip_hi));
     mx = std::max(mx, std::abs(v));
   }
@@ -49,12 +53,13 @@ void adcLoop(const float* __restrict p, float* __restrict o, std::int64_t n, flo
   *mx_out = mx;
 }
 
-void adcRun(const float* p, float* o, std::int64_t n, float st, float sc, float lo, float hi,
-            bool init, bool last, std::int64_t* clip, float* mx) {
-  if (init && last) adcLoop<true, true>(p, o, n, st, sc, lo, hi, clip, mx);
-  else if (init) adcLoop<true, false>(p, o, n, st, sc, lo, hi, clip, mx);
-  else if (last) adcLoop<false, true>(p, o, n, st, sc, lo, hi, clip, mx);
-  else adcLoop<false, false>(p, o, n, st, sc, lo, hi, clip, mx);
+template <bool kPerElement>
+void adcRun(const float* p, float* o, std::int64_t n, const float* st, const float* sc, float lo,
+            float hi, bool init, bool last, std::int64_t* clip, float* mx) {
+  if (init && last) adcLoop<true, true, kPerElement>(p, o, n, st, sc, lo, hi, clip, mx);
+  else if (init) adcLoop<true, false, kPerElement>(p, o, n, st, sc, lo, hi, clip, mx);
+  else if (last) adcLoop<false, true, kPerElement>(p, o, n, st, sc, lo, hi, clip, mx);
+  else adcLoop<false, false, kPerElement>(p, o, n, st, sc, lo, hi, clip, mx);
 }
 
 }  // namespace
@@ -197,14 +202,16 @@ torch::Tensor MacroSimulator::simulateLayer(int index, const torch::Tensor& x) {
                                                         l.weight_step.detach())
                                   .to(torch::kFloat32)
                                   .contiguous();
-  const float* sp = step_ch.data_ptr<float>();
-  const float* scp = scale.data_ptr<float>();
-  const bool per_ch = step_ch.numel() > 1;
-  const bool per_ch_scale = scale.numel() > 1;
   const float lo = static_cast<float>(l.adcLo()), hi = static_cast<float>(l.adcHi());
   const std::int64_t n = first.numel();
   const std::int64_t cout = l.shape().cout;
   const std::int64_t stride_c = first.stride(1);
+  // Per-channel steps or scales: both as [cout] arrays (a per-layer one repeated).
+  const bool per_channel = step_ch.numel() > 1 || scale.numel() > 1;
+  const torch::Tensor st_c = per_channel ? step_ch.expand({cout}).contiguous() : step_ch;
+  const torch::Tensor sc_c = per_channel ? scale.expand({cout}).contiguous() : scale;
+  const float* sp = st_c.data_ptr<float>();
+  const float* scp = sc_c.data_ptr<float>();
   torch::Tensor out = torch::empty_like(first);
   float* op = out.data_ptr<float>();
   std::atomic<std::int64_t> clipped{0};
@@ -216,19 +223,23 @@ torch::Tensor MacroSimulator::simulateLayer(int index, const torch::Tensor& x) {
     at::parallel_for(0, n, 16384, [&](std::int64_t b, std::int64_t e) {
       std::int64_t clip = 0;
       float mx = 0;
-      // Runs of one channel share their step and scale (a whole block when both are per layer).
-      std::int64_t i = b;
-      while (i < e) {
-        std::int64_t run_end = e;
-        std::int64_t c = 0;
-        if (per_ch || per_ch_scale) {
-          c = (i / stride_c) % cout;
-          run_end = std::min(e, (i / stride_c + 1) * stride_c);
+      if (!per_channel) {
+        adcRun<false>(pp + b, op + b, e - b, sp, scp, lo, hi, init, last, &clip, &mx);
+      } else if (stride_c == 1) {
+        // Channels-last: runs of consecutive channels, each element its own step and scale.
+        for (std::int64_t i = b; i < e;) {
+          const std::int64_t c = i % cout, len = std::min(e - i, cout - c);
+          adcRun<true>(pp + i, op + i, len, sp + c, scp + c, lo, hi, init, last, &clip, &mx);
+          i += len;
         }
-        const float st = sp[per_ch ? c : 0];
-        const float sc = scp[per_ch_scale ? c : 0];
-        adcRun(pp + i, op + i, run_end - i, st, sc, lo, hi, init, last, &clip, &mx);
-        i = run_end;
+      } else {
+        // NCHW: runs of one channel (stride_c elements) share their step and scale.
+        for (std::int64_t i = b; i < e;) {
+          const std::int64_t c = (i / stride_c) % cout;
+          const std::int64_t len = std::min(e, (i / stride_c + 1) * stride_c) - i;
+          adcRun<false>(pp + i, op + i, len, sp + c, scp + c, lo, hi, init, last, &clip, &mx);
+          i += len;
+        }
       }
       clipped += clip;
       const auto m = static_cast<std::int64_t>(mx);
