@@ -39,7 +39,8 @@ const char* const kQatUsage =
     "  --seed N             default 1\n"
     "  --resume             continue an interrupted qat of the same options into --out\n"
     "  --json               print the result as JSON on stdout\n"
-    "Macro (default: the input's recorded macro if it is quantized, else reference-256):\n"
+    "Macro (default: the input's recorded macro if it is quantized, the macro Stage 1 adapted it\n"
+    "to if it is a morph output, else reference-256):\n"
     CIMSCOPE_MACRO_OPTIONS_HELP
     "Data (default: the data set the checkpoint was trained on):\n"
     CIMSCOPE_DATA_OPTIONS_HELP;
@@ -77,6 +78,8 @@ int runQat(const std::vector<std::string>& argv) {
     job.quant.macro = macroFrom(args);
   } else if (auto recorded = checkpointQuantConfig(job.in_checkpoint)) {
     job.quant.macro = recorded->macro;
+  } else if (auto morphed = checkpointMorphMacro(job.in_checkpoint)) {
+    job.quant.macro = *morphed;
   }
   job.quant.per_channel_weights = args.has("per-channel-weights");
   job.quant.per_column_adc = args.has("per-column-adc");

@@ -7,6 +7,7 @@
 #include "engine/adapt/train_loop.h"
 #include "engine/common/errors.h"
 #include "engine/nn/model_checkpoint.h"
+#include "engine/cim/macro_spec_json.h"
 #include "engine/nn/quant_setup.h"
 #include "engine/store/checkpoint.h"
 
@@ -15,6 +16,16 @@ namespace cimscope {
 std::optional<QuantConfig> checkpointQuantConfig(const std::string& checkpoint) {
   return quantConfigFromTrainingConfig(readCheckpoint(checkpoint).training_config_json,
                                        checkpoint);
+}
+
+std::optional<MacroSpec> checkpointMorphMacro(const std::string& checkpoint) {
+  const std::string tc = readCheckpointHeader(checkpoint).training_config_json;
+  const nlohmann::json j = nlohmann::json::parse(tc, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || !j.contains("morph") || !j["morph"].is_object() ||
+      !j["morph"].contains("macro")) {
+    return std::nullopt;
+  }
+  return macroSpecFromJson(j["morph"]["macro"], checkpoint + " (training_config morph.macro)");
 }
 
 TrainConfig QatJob::defaultTrainConfig() {

@@ -58,4 +58,9 @@ QatResult runQat(const QatJob& job, const Dataset& data, TrainObserver& observer
 // The quantization a Stage 2 checkpoint records (nullopt for a float / Stage 1 one).
 std::optional<QuantConfig> checkpointQuantConfig(const std::string& checkpoint);
 
+// The macro a Stage 1 checkpoint was adapted to (its training_config's morph.macro; nullopt for
+// any other checkpoint). Stage 2 defaults to it, so the quantized network keeps the Stage 1
+// packing and array. Throws ConfigError naming the file when the recorded macro is invalid.
+std::optional<MacroSpec> checkpointMorphMacro(const std::string& checkpoint);
+
 }  // namespace cimscope

@@ -7,6 +7,7 @@
 
 #include "engine/adapt/channel_surgery.h"
 #include "engine/adapt/importance.h"
+#include "engine/adapt/qat.h"
 #include "engine/adapt/resource_regularizer.h"
 #include "engine/adapt/trainer.h"
 #include "engine/common/errors.h"
@@ -234,6 +235,12 @@ TEST(Morph, WritesAnAdaptedCheckpointWithOneGroupPerStep) {
   EXPECT_EQ(back.file.stage, "stage1");
   EXPECT_EQ(back.model->shape().widths(), r.adapted.widths);
   EXPECT_EQ(checkpointDatasetName(dir.file("out.h5")), "synthetic");
+  // Stage 2 defaults to the macro Stage 1 adapted to (packed here, not the preset's dedicated).
+  const std::optional<MacroSpec> morphed = checkpointMorphMacro(dir.file("out.h5"));
+  ASSERT_TRUE(morphed.has_value());
+  EXPECT_EQ(morphed->packing, Packing::kPacked);
+  EXPECT_EQ(morphed->rows, c.macro.rows);
+  EXPECT_FALSE(checkpointMorphMacro(dir.file("base.h5")).has_value());
   H5File f(dir.file("out.h5"), H5File::Mode::kRead);
   for (const char* step : {"baseline", "shrink", "prune", "expand", "finetune"}) {
     const std::string g = std::string("/morph/") + step;
