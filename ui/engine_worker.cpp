@@ -618,8 +618,21 @@ void EngineWorker::openResultFile(const QString& path) {
     openRunFile(path);
   } else if (format == "cimscope-sweep") {
     openSweepFile(path);
+  } else if (format == "cimscope-adc-sweep") {
+    openAdcSweepFile(path);
   } else {
     openCheckpoint(path);
+  }
+}
+
+void EngineWorker::openAdcSweepFile(const QString& path) {
+  try {
+    const H5File f(path.toStdString(), H5File::Mode::kRead);
+    AdcSweepData d = adcFromFile(readAdcSweepFile(f), QFileInfo(path).fileName());
+    if (d.isEmpty()) throw StoreError(path.toStdString() + ": the ADC sweep has no points");
+    Q_EMIT adcSweepOpened(d);
+  } catch (const std::exception& e) {
+    Q_EMIT failed(tr("Opening %1").arg(path), QString::fromStdString(e.what()));
   }
 }
 

@@ -53,8 +53,11 @@ class EngineWorker : public QObject {
   void openCheckpoint(const QString& path);
   // A run file (cimscope-cli run, Full pipeline): runOpened, then one runStageRecorded per stage.
   void openRunFile(const QString& path);
-  // Any .h5: dispatches on its format to openRunFile, openSweepFile or openCheckpoint.
+  // Any .h5: dispatches on its format to openRunFile, openSweepFile, openAdcSweepFile or
+  // openCheckpoint.
   void openResultFile(const QString& path);
+  // An ADC sweep file (cimscope-cli adc-sweep): adcSweepOpened with both curves.
+  void openAdcSweepFile(const QString& path);
   // A sweep file (cimscope-cli sweep): sweepOpened with every point.
   void openSweepFile(const QString& path);
   void exportMappingJson(const cimscope::NetworkSpec& network, const cimscope::MacroSpec& macro,
@@ -91,6 +94,7 @@ class EngineWorker : public QObject {
   void sweepStarted(const cimscope::SweepData& empty);  // parameter names, no points yet
   void sweepPointReady(const cimscope::SweepPointRow& point);
   void sweepOpened(const cimscope::SweepData& data);
+  void adcSweepOpened(const cimscope::AdcSweepData& data);
 
   void checkpointOpened(const cimscope::CheckpointSummary& summary);
   void fileWritten(const QString& path);

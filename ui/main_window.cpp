@@ -362,6 +362,13 @@ void MainWindow::connectEngine() {
     tabs_->setCurrentWidget(sweep_);
     statusBar()->showMessage(tr("Opened %1: %2 point(s)").arg(d.source).arg(d.points.size()), 5000);
   });
+  connect(worker, &EngineWorker::adcSweepOpened, this, [this](const AdcSweepData& d) {
+    checkpoint_pending_ = false;
+    showAdcSweep(d);
+    if (!sweep_file_pending_.isEmpty()) addRecent(sweep_file_pending_);
+    tabs_->setCurrentWidget(adc_tab_);
+    statusBar()->showMessage(tr("Opened ADC sweep %1").arg(d.source), 5000);
+  });
   connect(worker, &EngineWorker::checkpointOpened, this, [this](const CheckpointSummary& s) {
     checkpoint_pending_ = false;
     model_panel_->showCheckpoint(s);

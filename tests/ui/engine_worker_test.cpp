@@ -6,6 +6,7 @@
 #include <QTimer>
 #include <QtTest>
 
+#include "engine/store/h5_file.h"
 #include "tests/ui/ui_test_main.h"
 #include "ui/engine_host.h"
 #include "ui/engine_worker.h"
@@ -145,6 +146,61 @@ class EngineWorkerTest : public QObject {
     for (const auto& l : d.layers) QVERIFY(l.macros >= 1);
     QCOMPARE(adapted.count(), 1);
     QCOMPARE(adapted[0][0].value<NetworkSpec>().model, std::string("lenet5"));
+  }
+
+  // A standalone `cimscope-cli adc-sweep` file opens as the ADC chart's data (both curves), and
+  // one without points fails with its name instead of falling through to the checkpoint reader.
+  void adcSweepFileOpensAsBothCurves() {
+    const std::string good = dir_.filePath("sweep.h5").toStdString();
+    const std::string empty = dir_.filePath("empty.h5").toStdString();
+    {
+      H5File f(good, H5File::Mode::kCreate);
+      f.setAttribute("/", "format", std::string("cimscope-adc-sweep"));
+      f.setAttribute("/", "float_accuracy", 0.93);
+      f.setAttribute("/", "quantized_accuracy", 0.91);
+      const std::vector<std::int64_t> bits = {3, 5};
+      const std::vector<double> unaware = {0.5, 0.9}, aware = {0.8, 0.905}, secs = {1, 1};
+      f.createGroup("/adc_sweep");
+      f.writeInt64("/adc_sweep/adc_bits", {2}, bits.data());
+      f.writeFloat64("/adc_sweep/unaware_accuracy", {2}, unaware.data());
+      f.writeFloat64("/adc_sweep/aware_accuracy", {2}, aware.data());
+      f.writeFloat64("/adc_sweep/seconds", {2}, secs.data());
+      H5File g(empty, H5File::Mode::kCreate);
+      g.setAttribute("/", "format", std::string("cimscope-adc-sweep"));
+      g.createGroup("/adc_sweep");
+      g.writeInt64("/adc_sweep/adc_bits", {0}, bits.data());
+      g.writeFloat64("/adc_sweep/unaware_accuracy", {0}, unaware.data());
+      g.writeFloat64("/adc_sweep/aware_accuracy", {0}, aware.data());
+      g.writeFloat64("/adc_sweep/seconds", {0}, secs.data());
+    }
+    EngineHost host("test-adc-file");
+    EngineWorker* w = host.worker();
+    QSignalSpy opened(w, &EngineWorker::adcSweepOpened);
+    QSignalSpy failed(w, &EngineWorker::failed);
+    QMetaObject::invokeMethod(w, "openResultFile", Qt::QueuedConnection,
+                              Q_ARG(QString, QString::fromStdString(good)));
+    QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 10000);
+    QCOMPARE(failed.count(), 0);
+    const auto d = opened[0][0].value<AdcSweepData>();
+    QCOMPARE(d.source, QString("sweep.h5"));
+    bool saw_unaware = false, saw_aware = false;
+    for (const AdcCurve& c : d.curves) {
+      if (c.name.startsWith("ADC-unaware")) {
+        saw_unaware = true;
+        QCOMPARE(c.points.size(), 2);
+        QCOMPARE(c.points[0], QPointF(3, 0.5));
+      } else if (c.name.startsWith("ADC-aware")) {
+        saw_aware = true;
+        QCOMPARE(c.points.size(), 2);
+        QCOMPARE(c.points[1], QPointF(5, 0.905));
+      }
+    }
+    QVERIFY(saw_unaware && saw_aware);
+    QMetaObject::invokeMethod(w, "openResultFile", Qt::QueuedConnection,
+                              Q_ARG(QString, QString::fromStdString(empty)));
+    QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 10000);
+    QVERIFY2(failed[0][1].toString().contains("no points"), qPrintable(failed[0][1].toString()));
+    QCOMPARE(opened.count(), 1);
   }
 
   void badConfigFailsWithReason() {
