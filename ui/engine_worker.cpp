@@ -628,8 +628,23 @@ void EngineWorker::openResultFile(const QString& path) {
 void EngineWorker::openAdcSweepFile(const QString& path) {
   try {
     const H5File f(path.toStdString(), H5File::Mode::kRead);
-    AdcSweepData d = adcFromFile(readAdcSweepFile(f), QFileInfo(path).fileName());
-    if (d.isEmpty()) throw StoreError(path.toStdString() + ": the ADC sweep has no points");
+    const AdcSweepFile sweep = readAdcSweepFile(f);
+    AdcSweepData d = adcFromFile(sweep, QFileInfo(path).fileName());
+    if (d.isEmpty() || sweep.points.empty()) {
+      throw StoreError(path.toStdString() + ": the ADC sweep has no points");
+    }
+    // The macro it swept (its setup; adc_bits is the swept axis, stored as 0): lets the
+    // accuracy-at-the-slider strip use the curve when only the ADC bits differ.
+    if (const auto setup = f.stringAttribute("/", "setup")) {
+      try {
+        nlohmann::json m = nlohmann::json::parse(*setup).at("macro");
+        m["adc_bits"] = sweep.points.front().adc_bits;
+        d.macro = macroSpecFromJson(m, path.toStdString() + " setup macro");
+        d.has_macro = true;
+      } catch (const std::exception&) {
+        d.has_macro = false;  // curves still shown; the strip just does not use them
+      }
+    }
     Q_EMIT adcSweepOpened(d);
   } catch (const std::exception& e) {
     Q_EMIT failed(tr("Opening %1").arg(path), QString::fromStdString(e.what()));

@@ -158,6 +158,8 @@ class EngineWorkerTest : public QObject {
       f.setAttribute("/", "format", std::string("cimscope-adc-sweep"));
       f.setAttribute("/", "float_accuracy", 0.93);
       f.setAttribute("/", "quantized_accuracy", 0.91);
+      f.setAttribute("/", "setup",
+                     std::string(R"({"macro": {"rows": 128, "active_wordlines": 128, "adc_bits": 0, "packing": "packed"}})"));
       const std::vector<std::int64_t> bits = {3, 5};
       const std::vector<double> unaware = {0.5, 0.9}, aware = {0.8, 0.905}, secs = {1, 1};
       f.createGroup("/adc_sweep");
@@ -183,6 +185,9 @@ class EngineWorkerTest : public QObject {
     QCOMPARE(failed.count(), 0);
     const auto d = opened[0][0].value<AdcSweepData>();
     QCOMPARE(d.source, QString("sweep.h5"));
+    QVERIFY(d.has_macro);  // from the setup, adc_bits set to a swept value
+    QCOMPARE(d.macro.rows, 128);
+    QCOMPARE(d.macro.packing, Packing::kPacked);
     bool saw_unaware = false, saw_aware = false;
     for (const AdcCurve& c : d.curves) {
       if (c.name.startsWith("ADC-unaware")) {
