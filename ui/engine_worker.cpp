@@ -629,10 +629,8 @@ void EngineWorker::openAdcSweepFile(const QString& path) {
   try {
     const H5File f(path.toStdString(), H5File::Mode::kRead);
     const AdcSweepFile sweep = readAdcSweepFile(f);
+    if (sweep.points.empty()) throw StoreError(path.toStdString() + ": the ADC sweep has no points");
     AdcSweepData d = adcFromFile(sweep, QFileInfo(path).fileName());
-    if (d.isEmpty() || sweep.points.empty()) {
-      throw StoreError(path.toStdString() + ": the ADC sweep has no points");
-    }
     // The macro it swept (its setup; adc_bits is the swept axis, stored as 0): lets the
     // accuracy-at-the-slider strip use the curve when only the ADC bits differ.
     if (const auto setup = f.stringAttribute("/", "setup")) {

@@ -32,6 +32,18 @@ std::vector<std::int64_t> channelShape(std::int64_t n, std::int64_t dims) {
   return s;
 }
 
+// Sizes of the wordline groups along the split dimension: rows per group / rows_per_unit (the
+// kernel's kh*kw rows per input channel for channel-aligned groups, 1 for rows). The groups
+// partition the rows in order (RowPartition), so split_with_sizes gives every group's slice and
+// its backward is one concatenation (a narrow per group would zero-fill and add a full-size
+// gradient per group).
+std::vector<std::int64_t> groupSizes(const std::vector<RowRange>& groups, int rows_per_unit) {
+  std::vector<std::int64_t> sizes;
+  sizes.reserve(groups.size());
+  for (const auto& g : groups) sizes.push_back((g.end - g.begin) / rows_per_unit);
+  return sizes;
+}
+
 void setStep(torch::Tensor& step, const torch::Tensor& value) {
   torch::NoGradGuard g;
   step.set_data(value.detach().to(torch::kFloat32).reshape(step.sizes()).clone());
@@ -192,11 +204,7 @@ std::vector<torch::Tensor> CimConv2dImpl::groupProducts(const torch::Tensor& xc,
   if (quant_.groups.size() == 1) {
     out.push_back(denseProduct(xc, wc));
   } else if (aligned) {
-    // The groups partition the input channels in order (the mapper's rule), so one split per
-    // operand gives every group's slice; its backward is one concatenation, where a narrow per
-    // group would zero-fill and add a full-size gradient per group.
-    std::vector<std::int64_t> sizes;
-    for (const auto& g : quant_.groups) sizes.push_back((g.end - g.begin) / k);
+    const std::vector<std::int64_t> sizes = groupSizes(quant_.groups, k);
     const std::vector<torch::Tensor> xs = xc.split_with_sizes(sizes, 1);
     const std::vector<torch::Tensor> ws = wc.split_with_sizes(sizes, 1);
     for (std::size_t i = 0; i < xs.size(); ++i) out.push_back(denseProduct(xs[i], ws[i]));
@@ -210,8 +218,7 @@ std::vector<torch::Tensor> CimConv2dImpl::groupProducts(const torch::Tensor& xc,
     const std::int64_t n = xc.size(0);
     const std::int64_t oh = (xc.size(2) + 2 * shape_.padding - shape_.kh) / shape_.stride + 1;
     const std::int64_t ow = (xc.size(3) + 2 * shape_.padding - shape_.kw) / shape_.stride + 1;
-    std::vector<std::int64_t> sizes;
-    for (const auto& g : quant_.groups) sizes.push_back(g.end - g.begin);
+    const std::vector<std::int64_t> sizes = groupSizes(quant_.groups, 1);
     const std::vector<torch::Tensor> ws = w2.split_with_sizes(sizes, 1);
     const std::vector<torch::Tensor> cs = cols.split_with_sizes(sizes, 1);
     for (std::size_t i = 0; i < ws.size(); ++i) {
@@ -242,8 +249,7 @@ std::vector<torch::Tensor> CimLinearImpl::groupProducts(const torch::Tensor& xc,
     out.push_back(F::linear(xc, wc));
     return out;
   }
-  std::vector<std::int64_t> sizes;
-  for (const auto& g : quant_.groups) sizes.push_back(g.end - g.begin);
+  const std::vector<std::int64_t> sizes = groupSizes(quant_.groups, 1);
   const std::vector<torch::Tensor> xs = xc.split_with_sizes(sizes, 1);
   const std::vector<torch::Tensor> ws = wc.split_with_sizes(sizes, 1);
   for (std::size_t i = 0; i < xs.size(); ++i) out.push_back(F::linear(xs[i], ws[i]));
