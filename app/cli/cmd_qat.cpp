@@ -33,7 +33,14 @@ const char* const kQatUsage =
     "  --batch N            default 128\n"
     "  --lr X               default 0.01 (SGD, cosine, no warm-up)\n"
     "  --weight-decay X     default 1e-4\n"
-    "  --calibration-batches N  training batches that initialise the steps, default 1\n"
+    "  --calibration-batches N  training batches that initialise the steps (activation and\n"
+    "                       ADC steps: the mean over them), default 1\n"
+    "  --step-init lsq|mse  initial steps: LSQ's 2 mean|v| / sqrt(Qp) (default) or the step\n"
+    "                       of least squared quantization error on the calibration batches\n"
+    "  --teacher FILE.h5    distil from this checkpoint (usually the float baseline): loss =\n"
+    "                       (1 - w) cross-entropy + w T^2 KL(teacher || student) at temperature T\n"
+    "  --distill-weight W   w, 0 < w <= 1, default 0.5 (with --teacher)\n"
+    "  --distill-temperature T  T, default 4 (with --teacher)\n"
     "  --no-augment         no random crop / flip\n"
     "  --threads N          torch intra-op threads (0 = all cores)\n"
     "  --seed N             default 1\n"
@@ -59,7 +66,8 @@ bool anyMacroOption(const CliArgs& args) {
 int runQat(const std::vector<std::string>& argv) {
   std::set<std::string> values = {"in",     "out",          "adc-aware", "epochs",
                                   "batch",  "lr",           "weight-decay", "threads",
-                                  "seed",   "calibration-batches"};
+                                  "seed",   "calibration-batches", "step-init", "teacher",
+                                  "distill-weight", "distill-temperature"};
   values.insert(kDataOptions.begin(), kDataOptions.end());
   values.insert(kMacroOptions.begin(), kMacroOptions.end());
   CliArgs args(argv, values,
@@ -93,6 +101,17 @@ int runQat(const std::vector<std::string>& argv) {
   job.train.threads = static_cast<int>(args.getInt("threads", 0, 0, 1024));
   job.train.seed = static_cast<std::uint64_t>(args.getInt("seed", 1, 0, 1LL << 62));
   job.calibration_batches = static_cast<int>(args.getInt("calibration-batches", 1, 1, 100));
+  job.step_init = args.getOr("step-init", "lsq");
+  if (job.step_init != "lsq" && job.step_init != "mse") {
+    throw ConfigError("--step-init: '" + job.step_init + "' is not lsq or mse");
+  }
+  job.teacher_checkpoint = args.getOr("teacher", "");
+  if (job.teacher_checkpoint.empty() &&
+      (args.has("distill-weight") || args.has("distill-temperature"))) {
+    throw ConfigError("--distill-weight and --distill-temperature need --teacher FILE.h5");
+  }
+  job.distill_weight = args.getDouble("distill-weight", 0.5, 1e-6, 1);
+  job.distill_temperature = args.getDouble("distill-temperature", 4.0, 1e-3, 100);
   DatasetConfig dc = datasetConfigFrom(args, checkpointDatasetName(job.in_checkpoint));
   job.dataset_name = dc.name;
   job.subset_train = dc.subset_train;
@@ -109,6 +128,10 @@ int runQat(const std::vector<std::string>& argv) {
             << ", " << m.active_wordlines << " active wordlines, row split "
             << toString(m.row_split) << ", " << job.train.epochs << " epochs -> "
             << job.out_checkpoint << "\n";
+  if (!job.teacher_checkpoint.empty()) {
+    std::cerr << "distilling from " << job.teacher_checkpoint << " (weight "
+              << job.distill_weight << ", temperature " << job.distill_temperature << ")\n";
+  }
   CancelObserver cancel(installInterruptHandler());
   ProgressLine progress("qat");
   ObserverList observers({&progress, &cancel});
@@ -134,11 +157,21 @@ int runQat(const std::vector<std::string>& argv) {
                         {"macro", macroSpecToJson(m)},
                         {"checkpoint", job.out_checkpoint},
                         {"warnings", r.warnings}};
+    j["step_init"] = job.step_init;
+    if (!job.teacher_checkpoint.empty()) {
+      j["distillation"] = {{"teacher", job.teacher_checkpoint},
+                           {"teacher_accuracy", r.teacher_accuracy},
+                           {"weight", job.distill_weight},
+                           {"temperature", job.distill_temperature}};
+    }
     std::cout << j.dump(2) << "\n";
   } else {
     std::printf("%s after %d epoch(s), %s\n", cancelled ? "cancelled" : "completed",
                 r.train.epochs_completed, formatDuration(r.train.seconds).c_str());
     std::printf("  input checkpoint          %6.2f %%\n", 100 * r.source_accuracy);
+    if (!job.teacher_checkpoint.empty()) {
+      std::printf("  teacher                   %6.2f %%\n", 100 * r.teacher_accuracy);
+    }
     std::printf("  after step calibration    %6.2f %%\n", 100 * r.calibrated_accuracy);
     std::printf("  quantized (W%d/A%d, no ADC) %6.2f %%\n", m.weight_bits, m.input_bits,
                 100 * r.quantized_eval.accuracy);

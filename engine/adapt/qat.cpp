@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "engine/adapt/distillation.h"
 #include "engine/adapt/qat_calibration.h"
 #include "engine/adapt/train_loop.h"
 #include "engine/common/errors.h"
@@ -45,6 +46,22 @@ void QatJob::validate() const {
     throw ConfigError("qat.calibration_batches = " + std::to_string(calibration_batches) +
                       " is out of range 1..100");
   }
+  if (step_init != "lsq" && step_init != "mse") {
+    throw ConfigError("qat.step_init = '" + step_init + "', expected 'lsq' or 'mse'");
+  }
+  if (!teacher_checkpoint.empty()) {
+    if (!std::filesystem::exists(teacher_checkpoint)) {
+      throw ConfigError("qat.teacher: " + teacher_checkpoint + ": no such file");
+    }
+    if (!(distill_weight > 0 && distill_weight <= 1)) {
+      throw ConfigError("qat.distill_weight = " + std::to_string(distill_weight) +
+                        " is out of range (0, 1]");
+    }
+    if (!(distill_temperature > 0 && distill_temperature <= 100)) {
+      throw ConfigError("qat.distill_temperature = " + std::to_string(distill_temperature) +
+                        " is out of range (0, 100]");
+    }
+  }
 }
 
 namespace {
@@ -53,7 +70,8 @@ namespace {
 // measured along the way.
 nlohmann::json qatIdentity(nlohmann::json config) {
   if (config.contains("qat")) {
-    for (const char* k : {"float_accuracy", "calibrated_accuracy", "quantized_accuracy", "cim_accuracy"}) {
+    for (const char* k : {"float_accuracy", "calibrated_accuracy", "quantized_accuracy",
+                          "cim_accuracy", "teacher_accuracy"}) {
       config["qat"].erase(k);
     }
   }
@@ -111,8 +129,35 @@ QatResult runQat(const QatJob& job, const Dataset& data, TrainObserver& observer
                              {"source_checkpoint", job.in_checkpoint},
                              {"source_stage", loaded.file.stage},
                              {"float_accuracy", source_float},
-                             {"calibration_batches", job.calibration_batches}}}};
+                             {"calibration_batches", job.calibration_batches},
+                             {"step_init", job.step_init}}}};
   TrainHooks hooks;
+  NetworkModel teacher{nullptr};
+  if (!job.teacher_checkpoint.empty()) {
+    LoadedModel t = loadModel(job.teacher_checkpoint);
+    try {
+      checkNetworkMatchesData(t.spec, data);
+    } catch (const ConfigError& e) {
+      throw ConfigError("qat.teacher " + job.teacher_checkpoint + ": " + e.what());
+    }
+    teacher = t.model;
+    r.teacher_accuracy = evaluateModel(*teacher, data, job.train.eval_batch_size).accuracy;
+    teacher->eval();
+    config["qat"]["distillation"] = {{"teacher", job.teacher_checkpoint},
+                                     {"weight", job.distill_weight},
+                                     {"temperature", job.distill_temperature}};
+    config["qat"]["teacher_accuracy"] = r.teacher_accuracy;
+    hooks.loss = [&teacher, &job](const torch::Tensor& images, const torch::Tensor& logits,
+                                  const torch::Tensor& cross_entropy) {
+      torch::Tensor teacher_logits;
+      {
+        torch::NoGradGuard guard;
+        teacher_logits = teacher->forward(images);
+      }
+      return distilledObjective(cross_entropy, logits, teacher_logits, job.distill_weight,
+                                job.distill_temperature);
+    };
+  }
   NetworkModel model = loaded.model;
   const std::int64_t prior_epochs =
       job.resume && !job.out_checkpoint.empty()
@@ -132,7 +177,8 @@ QatResult runQat(const QatJob& job, const Dataset& data, TrainObserver& observer
     req.activations = !had_steps;
     req.weights = !had_steps;
     req.adc = true;
-    req.adc_mse = false;
+    req.adc_mse = job.step_init == "mse";
+    req.mse = job.step_init == "mse";
     calibrateSteps(*model, data, LayerMode::kCim, req, job.calibration_batches,
                    job.train.batch_size);
     model->setMode(qc.mode);

@@ -22,6 +22,17 @@ struct QatJob {
                                // weights and activations only (mode quantized)
   TrainConfig train = defaultTrainConfig();  // QAT fine-tuning schedule
   int calibration_batches = 1;  // training batches that initialise the LSQ steps, 1..100
+  // How the steps start: "lsq" (the paper's 2 mean|v| / sqrt(Qp) for weights and activations,
+  // the same rule on the partial sums for the ADC) or "mse" (each step minimises its
+  // quantizer's mean squared error on what it sees: mseInitialStep).
+  std::string step_init = "lsq";
+  // Distillation from a teacher checkpoint ("" = none): the loss becomes
+  // (1 - distill_weight) * cross-entropy + distill_weight * T^2 * KL(teacher || student) at
+  // temperature T = distill_temperature (engine/adapt/distillation.h). The teacher is usually
+  // the float baseline; it runs in its own mode, eval, without gradients.
+  std::string teacher_checkpoint;
+  double distill_weight = 0.5;       // 0 < w <= 1
+  double distill_temperature = 4.0;  // 0 < T <= 100
   // With an out_checkpoint of this same job (same input, quantization, training and data) that
   // stopped early (cancelled, killed), continue after its last completed epoch with its weights
   // and learned steps instead of starting over (no recalibration; momentum starts afresh).
@@ -39,6 +50,7 @@ struct QatResult {
   TrainResult train;             // the fine-tuning run (final_eval in the training mode)
   int resumed_epochs = 0;        // epochs taken over from an earlier run of this job (resume)
   double source_accuracy = 0;    // the input checkpoint in its own mode, test split
+  double teacher_accuracy = 0;   // the teacher in its own mode, test split (0 without one)
   double calibrated_accuracy = 0;  // after step initialisation, before training
   EvalResult quantized_eval;     // final weights/activations-only accuracy (no ADC)
   EvalResult cim_eval;           // final accuracy with partial sums through the ADC; for an

@@ -22,7 +22,9 @@ void calibrateSteps(NetworkModelImpl& model, const Dataset& data, LayerMode mode
     torch::Tensor x = torch::from_blob(batch.data.data(),
                                        {batch.size(), batch.channels, batch.height, batch.width},
                                        torch::kFloat32);
-    if (b == 0) requestCalibration(model, request);
+    CalibrationRequest r = request;
+    r.batch = static_cast<int>(b);
+    requestCalibration(model, r);
     model.forward(x);
   }
   model.setMode(old_mode);

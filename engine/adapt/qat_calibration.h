@@ -7,9 +7,10 @@
 namespace cimscope {
 
 // Runs `batches` training batches (stored order, no augmentation, eval mode, no gradients)
-// through `model` in `mode`, the first of them with `request` pending, so every quantized
-// layer initialises the requested steps from what it sees. Restores the model's mode and
-// training flag. Torch-level.
+// through `model` in `mode`, each with `request` pending (CalibrationRequest::batch its index),
+// so every quantized layer initialises the requested steps from what it sees: weight steps from
+// the weights, activation and ADC steps as the mean of the per-batch steps. Restores the model's
+// mode and training flag. Torch-level.
 void calibrateSteps(NetworkModelImpl& model, const Dataset& data, LayerMode mode,
                     const CalibrationRequest& request, int batches, std::int64_t batch_size);
 

@@ -15,6 +15,12 @@ struct TrainHooks {
   // Added to the cross-entropy of every step (Stage 1's resource-weighted L1). Its mean value
   // over the epoch is reported in EpochReport::regularizer.
   std::function<torch::Tensor(NetworkModelImpl&)> regularizer;
+  // Replaces a step's loss: given the batch's images (as the model saw them, augmented), the
+  // model's logits and the cross-entropy on the labels, returns the loss to minimise (Stage 2's
+  // distillation from a float teacher). The regularizer, if any, is added to it.
+  std::function<torch::Tensor(const torch::Tensor& images, const torch::Tensor& logits,
+                              const torch::Tensor& cross_entropy)>
+      loss;
   // After every optimizer step (e.g. to clamp learned quantizer steps).
   std::function<void(NetworkModelImpl&)> after_step;
   // After every completed epoch, before the observer hears of it: write a checkpoint.

@@ -214,6 +214,7 @@ TrainResult trainModel(NetworkModelImpl& model, const Dataset& data, const Train
       optimizer->zero_grad();
       torch::Tensor logits = model.forward(x);
       torch::Tensor loss = torch::nn::functional::cross_entropy(logits, y, ce_options);
+      if (hooks.loss) loss = hooks.loss(x, logits, loss);
       if (hooks.regularizer) {
         torch::Tensor reg = hooks.regularizer(model);
         reg_sum += reg.item<double>() * static_cast<double>(b.size());

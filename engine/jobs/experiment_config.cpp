@@ -67,6 +67,17 @@ void ExperimentConfig::validate() const {
     probe1.validate();
   }
   stage2.train.validate();
+  if (stage2.step_init != "lsq" && stage2.step_init != "mse") {
+    throw ConfigError("stage2.step_init = \"" + stage2.step_init + "\", expected \"lsq\" or \"mse\"");
+  }
+  if (!(stage2.distill_weight > 0 && stage2.distill_weight <= 1)) {
+    throw ConfigError("stage2.distill_weight = " + std::to_string(stage2.distill_weight) +
+                      " is out of range (0, 1]");
+  }
+  if (!(stage2.distill_temperature > 0 && stage2.distill_temperature <= 100)) {
+    throw ConfigError("stage2.distill_temperature = " +
+                      std::to_string(stage2.distill_temperature) + " is out of range (0, 100]");
+  }
   if (stage2.calibration_batches < 1 || stage2.calibration_batches > 100) {
     throw ConfigError("stage2.calibration_batches = " + std::to_string(stage2.calibration_batches) +
                       " is out of range (expected 1..100)");
@@ -204,6 +215,10 @@ nlohmann::json ExperimentConfig::toJson() const {
             {"per_column_adc", stage2.per_column_adc},
             {"exclude_first_last", stage2.exclude_first_last},
             {"calibration_batches", stage2.calibration_batches},
+            {"step_init", stage2.step_init},
+            {"distill", stage2.distill},
+            {"distill_weight", stage2.distill_weight},
+            {"distill_temperature", stage2.distill_temperature},
             {"train_unaware", stage2.train_unaware}}},
           {"adc_sweep",
            {{"enabled", adc_sweep.enabled},
@@ -316,13 +331,18 @@ ExperimentConfig ExperimentConfig::fromJson(const nlohmann::json& j, const std::
     const std::string p = w + ": stage2.";
     checkKeys(s2, w + ": stage2",
               {"enabled", "train", "per_channel_weights", "per_column_adc", "exclude_first_last",
-               "calibration_batches", "train_unaware"});
+               "calibration_batches", "step_init", "distill", "distill_weight",
+               "distill_temperature", "train_unaware"});
     if (s2.contains("enabled")) c.stage2.enabled = getAs<bool>(s2["enabled"], p + "enabled", "true or false");
     if (s2.contains("train")) c.stage2.train = train(s2["train"], "stage2.train", c.stage2.train);
     if (s2.contains("per_channel_weights")) c.stage2.per_channel_weights = getAs<bool>(s2["per_channel_weights"], p + "per_channel_weights", "true or false");
     if (s2.contains("per_column_adc")) c.stage2.per_column_adc = getAs<bool>(s2["per_column_adc"], p + "per_column_adc", "true or false");
     if (s2.contains("exclude_first_last")) c.stage2.exclude_first_last = getAs<bool>(s2["exclude_first_last"], p + "exclude_first_last", "true or false");
     if (s2.contains("calibration_batches")) c.stage2.calibration_batches = getAs<int>(s2["calibration_batches"], p + "calibration_batches", "an integer");
+    if (s2.contains("step_init")) c.stage2.step_init = getAs<std::string>(s2["step_init"], p + "step_init", "\"lsq\" or \"mse\"");
+    if (s2.contains("distill")) c.stage2.distill = getAs<bool>(s2["distill"], p + "distill", "true or false");
+    if (s2.contains("distill_weight")) c.stage2.distill_weight = getAs<double>(s2["distill_weight"], p + "distill_weight", "a number");
+    if (s2.contains("distill_temperature")) c.stage2.distill_temperature = getAs<double>(s2["distill_temperature"], p + "distill_temperature", "a number");
     if (s2.contains("train_unaware")) c.stage2.train_unaware = getAs<bool>(s2["train_unaware"], p + "train_unaware", "true or false");
   }
   if (j.contains("adc_sweep")) {

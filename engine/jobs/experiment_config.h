@@ -43,6 +43,10 @@ struct Stage2Config {
   bool per_column_adc = false;        // one ADC step per column tile
   bool exclude_first_last = false;    // keep the first and last layers in float
   int calibration_batches = 1;        // batches that initialise the LSQ steps, 1..100
+  std::string step_init = "lsq";      // "lsq" or "mse" (QatJob::step_init)
+  bool distill = false;               // distil from the experiment's float baseline
+  double distill_weight = 0.5;        // 0 < w <= 1
+  double distill_temperature = 4.0;   // 0 < T <= 100
   bool train_unaware = true;          // also train the ADC-unaware model (needed by adc_sweep)
 };
 

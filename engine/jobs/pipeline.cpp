@@ -320,6 +320,12 @@ PipelineResult runPipeline(const ExperimentConfig& config, const std::string& ru
       job.adc_aware = name == "stage2";
       job.train = config.stage2.train;
       job.calibration_batches = config.stage2.calibration_batches;
+      job.step_init = config.stage2.step_init;
+      if (config.stage2.distill) {
+        job.teacher_checkpoint = stageFile("baseline");
+        job.distill_weight = config.stage2.distill_weight;
+        job.distill_temperature = config.stage2.distill_temperature;
+      }
       job.dataset_name = config.dataset.name;
       job.subset_train = config.dataset.subset_train;
       job.subset_test = config.dataset.subset_test;

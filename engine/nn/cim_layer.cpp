@@ -107,18 +107,33 @@ torch::Tensor CimLayerImpl::addBias(const torch::Tensor& y) const {
   return bias.defined() ? y + bias.reshape(channelShape(bias.numel(), y.dim())) : y;
 }
 
+namespace {
+
+// The mean of the n steps seen so far and this batch's.
+torch::Tensor runningMean(const torch::Tensor& mean, const torch::Tensor& batch_step, int n) {
+  if (n == 0 || !mean.defined() || mean.sizes() != batch_step.sizes()) return batch_step;
+  return mean + (batch_step - mean) / static_cast<double>(n + 1);
+}
+
+}  // namespace
+
 void CimLayerImpl::calibrate(const torch::Tensor& x, const std::vector<torch::Tensor>* psums) {
   torch::NoGradGuard guard;
   if (psums == nullptr) {
     if (calibration_.activations) {
-      setStep(act_step, lsqInitialStep(x, static_cast<int>(inputHi()), false));
+      const int lo = static_cast<int>(inputLo()), hi = static_cast<int>(inputHi());
+      const torch::Tensor s =
+          calibration_.mse ? mseInitialStep(x, lo, hi, false) : lsqInitialStep(x, hi, false);
+      setStep(act_step, runningMean(act_step.detach().clone(), s, calibration_.batch));
       calibration_.activations = false;
     }
-    if (calibration_.weights) {
-      setStep(weight_step,
-              lsqInitialStep(weight, static_cast<int>(weightHi()), quant_.per_channel_weights, 0));
-      calibration_.weights = false;
+    if (calibration_.weights && calibration_.batch == 0) {
+      const int lo = static_cast<int>(weightLo()), hi = static_cast<int>(weightHi());
+      setStep(weight_step, calibration_.mse
+                               ? mseInitialStep(weight, lo, hi, quant_.per_channel_weights, 0)
+                               : lsqInitialStep(weight, hi, quant_.per_channel_weights, 0));
     }
+    calibration_.weights = false;  // the weights do not change between calibration batches
     return;
   }
   if (!calibration_.adc) return;
@@ -144,7 +159,8 @@ void CimLayerImpl::calibrate(const torch::Tensor& x, const std::vector<torch::Te
   } else {
     steps.push_back(static_cast<float>(stepFor(torch::Tensor())));
   }
-  setStep(adc_step, torch::tensor(steps));
+  setStep(adc_step,
+          runningMean(adc_step.detach().clone(), torch::tensor(steps), calibration_.batch));
   calibration_.adc = false;
 }
 

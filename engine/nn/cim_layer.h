@@ -26,12 +26,16 @@ struct LayerQuantSpec {
   std::vector<RowRange> groups;      // wordline groups, RowPartition::of(layer, macro).groups
 };
 
-// Which steps the next forward initialises from the data it sees (LSQ: 2 mean|v| / sqrt(Qp)).
+// Which steps the forwards after the request initialise from the data they see (LSQ:
+// 2 mean|v| / sqrt(Qp)), until the next request. Activation and ADC steps are the mean of the
+// per-batch steps over those forwards; weight steps are set by the first.
 struct CalibrationRequest {
   bool activations = false;
   bool weights = false;
   bool adc = false;
   bool adc_mse = false;  // ADC steps by minimum squared error instead of the LSQ rule
+  bool mse = false;      // weight and activation steps by minimum squared error (mseInitialStep)
+  int batch = 0;         // this batch's index in the calibration (0: the first, steps restart)
 };
 
 // Common base of our conv and linear modules: the layer's shape from NetworkSpec, its weight

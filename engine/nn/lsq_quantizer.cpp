@@ -408,18 +408,18 @@ torch::Tensor lsqInitialStep(const torch::Tensor& v, int hi, bool per_channel,
   return (mean * (2.0 / std::sqrt(static_cast<double>(hi)))).clamp_min(1e-8);
 }
 
-double mseCalibratedStep(const torch::Tensor& v, int lo, int hi) {
-  torch::NoGradGuard guard;
-  torch::Tensor f = v.detach().to(torch::kFloat32).flatten();
+namespace {
+
+// Grid search of mseInitialStep over one flat sample.
+double mseStepOf(torch::Tensor f, int lo, int hi, double min_step) {
   // A calibration sample is enough; more only costs time.
   if (f.numel() > (1 << 20)) f = f.slice(0, 0, f.numel(), f.numel() / (1 << 20) + 1);
   const double vmax = f.abs().max().item<double>();
   const double range = std::max(std::abs(static_cast<double>(lo)), static_cast<double>(hi));
-  if (vmax <= hi && -vmax >= lo) return 1.0;
-  if (vmax <= 0) return 1.0;
-  double best_step = vmax / range, best_err = INFINITY;
+  if (vmax <= 0) return min_step;
+  double best_step = std::max(min_step, vmax / range), best_err = INFINITY;
   for (int k = 1; k <= 100; ++k) {
-    const double s = std::max(1.0, vmax / range * k / 100.0);
+    const double s = std::max(min_step, vmax / range * k / 100.0);
     torch::Tensor q = (f / s).clamp(lo, hi).round() * s;
     const double err = (q - f).pow(2).mean().item<double>();
     if (err < best_err) {
@@ -428,6 +428,32 @@ double mseCalibratedStep(const torch::Tensor& v, int lo, int hi) {
     }
   }
   return best_step;
+}
+
+}  // namespace
+
+double mseCalibratedStep(const torch::Tensor& v, int lo, int hi) {
+  torch::NoGradGuard guard;
+  torch::Tensor f = v.detach().to(torch::kFloat32).flatten();
+  const double vmax = f.numel() ? f.abs().max().item<double>() : 0.0;
+  if (vmax <= hi && -vmax >= lo) return 1.0;
+  return mseStepOf(f, lo, hi, 1.0);
+}
+
+torch::Tensor mseInitialStep(const torch::Tensor& v, int lo, int hi, bool per_channel,
+                             std::int64_t channel_dim, double min_step) {
+  torch::NoGradGuard guard;
+  torch::Tensor f = v.detach().to(torch::kFloat32);
+  if (!per_channel) {
+    return torch::tensor({static_cast<float>(mseStepOf(f.flatten(), lo, hi, min_step))});
+  }
+  torch::Tensor rows = f.transpose(0, channel_dim).reshape({f.size(channel_dim), -1});
+  std::vector<float> steps;
+  steps.reserve(static_cast<std::size_t>(rows.size(0)));
+  for (std::int64_t c = 0; c < rows.size(0); ++c) {
+    steps.push_back(static_cast<float>(mseStepOf(rows[c].contiguous(), lo, hi, min_step)));
+  }
+  return torch::tensor(steps);
 }
 
 }  // namespace cimscope

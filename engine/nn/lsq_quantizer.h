@@ -48,4 +48,11 @@ torch::Tensor lsqInitialStep(const torch::Tensor& v, int hi, bool per_channel,
 // every |v| fits in the code range (a lossless ADC for integer partial sums).
 double mseCalibratedStep(const torch::Tensor& v, int lo, int hi);
 
+// The step s >= min_step minimising mean((clamp(round(v / s), lo, hi) * s - v)^2) over the grid
+// s_k = k/100 * max|v| / max(-lo, hi), k = 1..100 (s_100 just covers every value): the "mse"
+// step initialisation of Stage 2. Per channel along channel_dim when per_channel; shape [1] or
+// [channels], like lsqInitialStep.
+torch::Tensor mseInitialStep(const torch::Tensor& v, int lo, int hi, bool per_channel,
+                             std::int64_t channel_dim = 1, double min_step = 1e-8);
+
 }  // namespace cimscope

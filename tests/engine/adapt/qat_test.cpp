@@ -3,7 +3,18 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <nlohmann/json.hpp>
+
 #include "engine/adapt/adc_sweep.h"
+#include "engine/adapt/distillation.h"
+#include "engine/adapt/qat_calibration.h"
+#include "engine/adapt/train_loop.h"
+#include "engine/common/errors.h"
+#include "engine/data/batch_loader.h"
+#include "engine/nn/lsq_quantizer.h"
+#include "engine/nn/quant_setup.h"
+#include "engine/store/checkpoint.h"
 #include "engine/cim/sim/simulation.h"
 #include "engine/nn/model_checkpoint.h"
 #include "engine/store/h5_file.h"
@@ -102,6 +113,127 @@ TEST(Qat, AdcSweepWritesBothCurvesAndResumes) {
   ASSERT_EQ(again.points.size(), 2u);
   EXPECT_TRUE(again.points[0].resumed);
   EXPECT_DOUBLE_EQ(again.points[1].unaware_accuracy, r.points[1].unaware_accuracy);
+}
+
+TEST(Distillation, LossAndGradientMatchTheHandValues) {
+  // T = 2: teacher logits (2 ln 3, 0) soften to p_t = (3/4, 1/4); student (0, 0) to (1/2, 1/2).
+  // KL = 3/4 ln(3/2) + 1/4 ln(1/2); loss = T^2 KL; d loss / d student = T (p_s - p_t) / batch.
+  torch::Tensor student = torch::zeros({1, 2}, torch::requires_grad());
+  torch::Tensor teacher = torch::tensor({{2 * std::log(3.0f), 0.0f}});
+  torch::Tensor loss = distillationLoss(student, teacher, 2.0);
+  const double kl = 0.75 * std::log(1.5) + 0.25 * std::log(0.5);
+  EXPECT_NEAR(loss.item<double>(), 4 * kl, 1e-6);
+  loss.backward();
+  EXPECT_NEAR(student.grad()[0][0].item<double>(), 2 * (0.5 - 0.75), 1e-6);
+  EXPECT_NEAR(student.grad()[0][1].item<double>(), 2 * (0.5 - 0.25), 1e-6);
+  // Equal logits: nothing to learn from the teacher.
+  EXPECT_NEAR(distillationLoss(teacher, teacher, 4.0).item<double>(), 0.0, 1e-7);
+  // The objective mixes it with the cross-entropy.
+  torch::Tensor ce = torch::tensor(0.8f);
+  EXPECT_NEAR(distilledObjective(ce, student.detach(), teacher, 0.25, 2.0).item<double>(),
+              0.75 * 0.8 + 0.25 * 4 * kl, 1e-6);
+}
+
+TEST(Qat, CalibrationAveragesActivationStepsOverTheBatches) {
+  test::TempDir dir;
+  const Dataset d = tinyData();
+  LoadedModel m = loadModel(floatCheckpoint(d, dir));
+  QuantConfig qc;
+  qc.macro.active_wordlines = 64;
+  configureQuantization(*m.model, qc);
+  calibrateSteps(*m.model, d, LayerMode::kCim, {true, true, true, false}, 2, 64);
+  // The first layer reads the normalized images (signed 4-bit codes, Qp = 7): its step is the
+  // mean of LSQ's rule on the two batches, worked out here from the loader's batches.
+  BatchLoaderConfig bc;
+  bc.batch_size = 64;
+  bc.shuffle = false;
+  BatchLoader loader = BatchLoader::forTraining(d, bc);
+  double per_batch[2];
+  for (int b = 0; b < 2; ++b) {
+    const Batch batch = loader.batch(b);
+    double sum = 0;
+    for (float v : batch.data) sum += std::abs(v);
+    per_batch[b] = 2 * (sum / static_cast<double>(batch.data.size())) / std::sqrt(7.0);
+  }
+  const double expected = 0.5 * (per_batch[0] + per_batch[1]);
+  ASSERT_GT(std::abs(per_batch[0] - per_batch[1]), 1e-3 * expected);  // the test can tell them apart
+  const auto& first = m.model->layers().front();
+  EXPECT_NEAR(first->act_step.item<double>(), expected, 1e-5 * expected);
+  // The weights' step is LSQ's rule on the weights, and the calibration is over: another
+  // forward leaves every step as it is.
+  EXPECT_NEAR(first->weight_step.item<double>(),
+              lsqInitialStep(first->weight, 7, false).item<double>(), 1e-6);
+  const torch::Tensor act = first->act_step.clone(), adc = first->adc_step.clone();
+  {
+    torch::NoGradGuard g;
+    m.model->forward(torch::randn({8, 1, 28, 28}) * 5);
+  }
+  EXPECT_TRUE(torch::equal(first->act_step, act));
+  EXPECT_TRUE(torch::equal(first->adc_step, adc));
+}
+
+TEST(Qat, DistillsFromATeacherAndRecordsIt) {
+  test::TempDir dir;
+  const Dataset d = tinyData();
+  const std::string f = floatCheckpoint(d, dir);
+  TrainObserver quiet;
+  QatJob job = qatJob(f, dir.file("kd.h5"), true);
+  job.teacher_checkpoint = f;
+  job.distill_weight = 0.7;
+  job.distill_temperature = 3;
+  job.step_init = "mse";
+  QatResult r = runQat(job, d, quiet);
+  EXPECT_DOUBLE_EQ(r.teacher_accuracy, evaluateCheckpoint(f, d).accuracy);
+  const auto tc = nlohmann::json::parse(readCheckpointHeader(dir.file("kd.h5")).training_config_json);
+  EXPECT_EQ(tc["qat"]["step_init"], "mse");
+  EXPECT_EQ(tc["qat"]["distillation"]["teacher"], f);
+  EXPECT_DOUBLE_EQ(tc["qat"]["distillation"]["weight"].get<double>(), 0.7);
+  EXPECT_DOUBLE_EQ(tc["qat"]["distillation"]["temperature"].get<double>(), 3.0);
+  // The distilled loss is what trained: it differs from the plain run's.
+  QatResult plain = runQat(qatJob(f, dir.file("plain.h5"), true), d, quiet);
+  EXPECT_NE(r.train.curve.train_loss.front(), plain.train.curve.train_loss.front());
+
+  QatJob bad = job;
+  bad.teacher_checkpoint = dir.file("missing.h5");
+  try {
+    runQat(bad, d, quiet);
+    ADD_FAILURE() << "a missing teacher was accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("qat.teacher"), std::string::npos) << e.what();
+  }
+  bad = job;
+  bad.distill_weight = 0;
+  EXPECT_THROW(bad.validate(), ConfigError);
+  bad = job;
+  bad.step_init = "minmax";
+  EXPECT_THROW(bad.validate(), ConfigError);
+}
+
+TEST(TrainLoop, TheLossHookReplacesTheCrossEntropy) {
+  // A loss hook returning 0 * cross-entropy leaves nothing to learn: with no weight decay the
+  // parameters end where they started, while the same run without the hook moves them.
+  test::TempDir dir;
+  const Dataset d = tinyData();
+  TrainConfig c = QatJob::defaultTrainConfig();
+  c.epochs = 1;
+  c.batch_size = 64;
+  c.threads = 1;
+  c.weight_decay = 0;
+  TrainObserver quiet;
+  auto run = [&](bool hooked) {
+    LoadedModel m = loadModel(floatCheckpoint(d, dir));
+    TrainHooks hooks;
+    if (hooked) {
+      hooks.loss = [](const torch::Tensor&, const torch::Tensor&, const torch::Tensor& ce) {
+        return ce * 0.0;
+      };
+    }
+    const torch::Tensor before = m.model->layers().front()->weight.detach().clone();
+    trainModel(*m.model, d, c, quiet, hooks);
+    return torch::equal(before, m.model->layers().front()->weight.detach());
+  };
+  EXPECT_TRUE(run(true));
+  EXPECT_FALSE(run(false));
 }
 
 }  // namespace

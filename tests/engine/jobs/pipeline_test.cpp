@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "engine/adapt/trainer.h"
 #include "engine/common/errors.h"
@@ -83,6 +84,36 @@ TEST(Pipeline, TinyRunGoesThroughEveryStageAndRecordsEach) {
   EXPECT_NEAR(st.summaries[5].accuracy, st.summaries[2].accuracy, 1.0 / 64 + 1e-9);
   // Without --resume an existing run is not overwritten.
   EXPECT_THROW(runPipeline(tinyConfig(), run, false, rec, cancel), StoreError);
+}
+
+TEST(Pipeline, Stage2DistilsFromTheBaselineWithMseStepsWhenConfigured) {
+  nlohmann::json j = tinyConfig().toJson();
+  j["stage1"]["enabled"] = false;
+  j["adc_sweep"]["enabled"] = false;
+  j["stage2"]["train_unaware"] = false;
+  j["stage2"]["step_init"] = "mse";
+  j["stage2"]["distill"] = true;
+  j["stage2"]["distill_weight"] = 0.8;
+  const ExperimentConfig c = ExperimentConfig::fromJson(j, "kd");
+  EXPECT_EQ(ExperimentConfig::fromJson(c.toJson(), "again").toJson(), c.toJson());
+  test::TempDir dir;
+  Recorder rec;
+  std::atomic<bool> cancel{false};
+  PipelineResult r = runPipeline(c, dir.file("run.h5"), false, rec, cancel);
+  ASSERT_EQ(r.status, PipelineResult::Status::kCompleted);
+  const auto tc =
+      nlohmann::json::parse(readCheckpoint(r.stages_dir + "/stage2.h5").training_config_json);
+  EXPECT_EQ(tc["qat"]["step_init"], "mse");
+  EXPECT_EQ(tc["qat"]["distillation"]["teacher"], r.stages_dir + "/baseline.h5");
+  EXPECT_DOUBLE_EQ(tc["qat"]["distillation"]["weight"].get<double>(), 0.8);
+
+  j["stage2"]["step_init"] = "max";
+  try {
+    ExperimentConfig::fromJson(j, "bad");
+    ADD_FAILURE() << "step_init \"max\" was accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("stage2.step_init"), std::string::npos) << e.what();
+  }
 }
 
 TEST(Pipeline, CancelledRunKeepsFinishedStagesAndResumes) {
