@@ -239,6 +239,11 @@ void EngineWorker::trainBaseline(const BaselineTrainRequest& request) {
   });
 }
 
+namespace {
+ImportanceData importanceFromFile(const MorphImportanceFile& m, const NetworkSpec& net,
+                                  const MacroSpec& macro, const QString& source);
+}  // namespace
+
 void EngineWorker::openCheckpoint(const QString& path) {
   try {
     const std::string file = path.toStdString();
@@ -253,7 +258,22 @@ void EngineWorker::openCheckpoint(const QString& path) {
     for (double a : data.curve.test_accuracy) s.test_accuracy_curve.push_back(a);
     if (!s.test_accuracy_curve.isEmpty()) s.test_accuracy = s.test_accuracy_curve.back();
     s.created = QString::fromStdString(data.created);
+    if (const auto quant = checkpointQuantConfig(file)) {
+      s.macro = quant->macro;
+      s.has_macro = true;
+    } else if (const auto morphed = checkpointMorphMacro(file)) {
+      s.macro = *morphed;
+      s.has_macro = true;
+    }
     Q_EMIT checkpointOpened(s);
+    // A Stage 1 output carries its importance tables (/morph): the Layer importance tab shows
+    // the last step's, costed on the macro it was adapted to.
+    const H5File f(file, H5File::Mode::kRead);
+    if (f.exists("/morph")) {
+      Q_EMIT importanceReady(importanceFromFile(
+          readMorphImportance(f), s.network, s.has_macro ? s.macro : MacroSpec{},
+          tr("Stage 1 of %1").arg(QFileInfo(path).fileName())));
+    }
   } catch (const std::exception& e) {
     Q_EMIT failed(tr("Opening %1").arg(path), QString::fromStdString(e.what()));
   }

@@ -369,8 +369,11 @@ void MainWindow::connectEngine() {
     tabs_->setCurrentWidget(adc_tab_);
     statusBar()->showMessage(tr("Opened ADC sweep %1").arg(d.source), 5000);
   });
+  connect(worker, &EngineWorker::importanceReady, importance_, &ImportanceChart::setData);
   connect(worker, &EngineWorker::checkpointOpened, this, [this](const CheckpointSummary& s) {
     checkpoint_pending_ = false;
+    // An adapted network's numbers belong to the macro it was adapted to (Stage 1: its packing).
+    if (s.has_macro) macro_panel_->setSpec(s.macro);
     model_panel_->showCheckpoint(s);
     model_->setBaselineCheckpoint(s);
     // A plain checkpoint is the project now (a run's own stage files keep the run).

@@ -166,6 +166,10 @@ struct CheckpointSummary {
   double test_accuracy = -1;  // 0..1 after the last epoch, < 0 if not recorded
   QVector<double> test_accuracy_curve;  // per epoch, 0..1
   QString created;            // ISO 8601
+  // The macro the network was adapted to: a Stage 2 checkpoint's quantization macro, a Stage 1
+  // one's morph macro (its array and packing). has_macro false for a float checkpoint.
+  bool has_macro = false;
+  MacroSpec macro;
 };
 
 // Per-layer importance for the Layer importance tab. Filled by an adapter from Stage 1's result

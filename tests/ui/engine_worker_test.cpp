@@ -5,6 +5,7 @@
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QtTest>
+#include <cmath>
 
 #include "engine/store/h5_file.h"
 #include "tests/ui/ui_test_main.h"
@@ -136,6 +137,9 @@ class EngineWorkerTest : public QObject {
     r.config.finetune_train.batch_size = 32;
     r.config.shrink_train.threads = 1;
     r.config.finetune_train.threads = 1;
+    r.config.macro.packing = Packing::kPacked;
+    r.config.macro.rows = 128;
+    r.config.macro.active_wordlines = 128;
     QMetaObject::invokeMethod(w, "runStage1", Qt::QueuedConnection,
                               Q_ARG(cimscope::Stage1Request, r));
     QTRY_VERIFY_WITH_TIMEOUT(finished.count() + failed.count() == 2, 240000);
@@ -146,6 +150,28 @@ class EngineWorkerTest : public QObject {
     for (const auto& l : d.layers) QVERIFY(l.macros >= 1);
     QCOMPARE(adapted.count(), 1);
     QCOMPARE(adapted[0][0].value<NetworkSpec>().model, std::string("lenet5"));
+
+    // Opening the Stage 1 output later shows the same importance (its /morph tables) and
+    // brings back the macro it was adapted to, packing included.
+    QSignalSpy opened(w, &EngineWorker::checkpointOpened);
+    const int streamed = importance.count();
+    QMetaObject::invokeMethod(w, "openResultFile", Qt::QueuedConnection,
+                              Q_ARG(QString, dir_.filePath("s1.h5")));
+    QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 10000);
+    const auto s = opened[0][0].value<CheckpointSummary>();
+    QCOMPARE(s.stage, QString("stage1"));
+    QVERIFY(s.has_macro);
+    QCOMPARE(s.macro.packing, Packing::kPacked);
+    QCOMPARE(s.macro.rows, 128);
+    QTRY_COMPARE_WITH_TIMEOUT(importance.count(), streamed + 1, 10000);
+    const auto from_file = importance.last()[0].value<ImportanceData>();
+    QCOMPARE(from_file.layers.size(), d.layers.size());
+    for (int i = 0; i < d.layers.size(); ++i) {
+      QCOMPARE(from_file.layers[i].layer, d.layers[i].layer);
+      QCOMPARE(from_file.layers[i].macros, d.layers[i].macros);
+      QVERIFY(std::abs(from_file.layers[i].importance - d.layers[i].importance) <=
+              1e-6 * std::abs(d.layers[i].importance));
+    }
   }
 
   // A standalone `cimscope-cli adc-sweep` file opens as the ADC chart's data (both curves), and

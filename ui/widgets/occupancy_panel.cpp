@@ -143,6 +143,7 @@ OccupancyPanel::OccupancyPanel(ExplorerModel* model, QWidget* parent)
 
   connect(coloring_, &QComboBox::currentIndexChanged, this, &OccupancyPanel::applyColoring);
   connect(model_, &ExplorerModel::mappingChanged, this, &OccupancyPanel::refresh);
+  connect(model_, &ExplorerModel::resultsChanged, this, &OccupancyPanel::refresh);  // the title
   applyColoring();
   refresh();
 }
@@ -176,8 +177,13 @@ void OccupancyPanel::refresh() {
     baseline_title_->setText(tr("Baseline: %1").arg(totalsText(model_->baselineMapping(), m)));
     stage1_title_->setText(tr("Stage 1: %1").arg(totalsText(model_->stage1Mapping(), m)));
   } else {
-    baseline_title_->setText(tr("Baseline %1 on %2 x %3 macros")
-                                 .arg(QString::fromStdString(model_->network().model))
+    // An opened Stage 1 / Stage 2 checkpoint is the adapted network, not a baseline.
+    const auto& ck = model_->baselineCheckpoint();
+    const QString what = !ck || ck->stage == "float" || ck->stage.isEmpty() ? tr("Baseline")
+                         : ck->stage == "stage1"                            ? tr("Stage 1")
+                                                                            : tr("Stage 2");
+    baseline_title_->setText(tr("%1 %2 on %3 x %4 macros")
+                                 .arg(what, QString::fromStdString(model_->network().model))
                                  .arg(m.rows)
                                  .arg(m.cols));
   }
