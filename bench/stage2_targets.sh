@@ -11,7 +11,8 @@
 # More environment: THREADS (torch threads per command, default 0 = all cores), PARALLEL=1
 # (the ADC-unaware QAT and then the adc-sweep run in the background beside the ADC-aware QAT;
 # use with THREADS=1 on 2 cores), SWEEP_TRAIN (training samples for the adc-sweep's
-# retraining, default TRAIN; its accuracies always use TEST), BENCH=0 (skip the speed bench).
+# retraining, default TRAIN; its accuracies always use TEST), BENCH=0 (skip the speed bench),
+# QAT_OPTIONS (more qat options for both QATs, e.g. "--step-init mse --teacher WORK/float.h5").
 # An existing WORK/float.h5 is reused (link a trained baseline there).
 set -eu
 BUILD=${1:-build-s2}
@@ -31,6 +32,7 @@ THREADS=${THREADS:-0}
 PARALLEL=${PARALLEL:-0}
 SWEEP_TRAIN=${SWEEP_TRAIN:-$TRAIN}
 BENCH=${BENCH:-1}
+QAT_OPTIONS=${QAT_OPTIONS:-}
 mkdir -p "$WORK"
 DATA="--dataset $DATASET --subset-train $TRAIN --subset-test $TEST --threads $THREADS"
 SWEEP_DATA="--dataset $DATASET --subset-train $SWEEP_TRAIN --subset-test $TEST --threads $THREADS"
@@ -42,7 +44,8 @@ if [ -n "$STAGE1" ]; then START="$STAGE1"; echo "== starting Stage 2 from Stage 
 
 unaware_and_sweep() {
   echo "== QAT, ADC-unaware (LSQ weights/activations only)"
-  "$CLI" qat --in "$START" $DATA --epochs "$QAT_EPOCHS" --adc-aware off --out "$WORK/lsq.h5"
+  "$CLI" qat --in "$START" $DATA --epochs "$QAT_EPOCHS" --adc-aware off $QAT_OPTIONS \
+    --out "$WORK/lsq.h5"
   echo "== adc-sweep ($ADC_BITS, retraining on $SWEEP_TRAIN training samples; 0 = all)"
   "$CLI" adc-sweep --in "$WORK/lsq.h5" $SWEEP_DATA --adc-bits "$ADC_BITS" \
     --retrain-epochs "$RETRAIN_EPOCHS" --out "$WORK/adc_sweep.h5"
@@ -53,7 +56,8 @@ if [ "$PARALLEL" = 1 ]; then
   echo "== ADC-unaware QAT and adc-sweep running in the background (log: $WORK/unaware_and_sweep.log)"
 fi
 echo "== QAT, ADC-aware (reference-256: W4/A4, 5-bit ADC, 256 active wordlines)"
-"$CLI" qat --in "$START" $DATA --epochs "$QAT_EPOCHS" --adc-aware on --json --out "$WORK/cim.h5" \
+"$CLI" qat --in "$START" $DATA --epochs "$QAT_EPOCHS" --adc-aware on $QAT_OPTIONS --json \
+  --out "$WORK/cim.h5" \
   > "$WORK/qat.json"
 cat "$WORK/qat.json"
 if [ "$PARALLEL" = 1 ]; then
