@@ -6,7 +6,11 @@
 //
 //   [CIMSCOPE_BENCH_MODEL=resnet20] [CIMSCOPE_BENCH_DATASET=synthetic|fashion-mnist]
 //   [CIMSCOPE_BENCH_TRAIN=2048] [CIMSCOPE_BENCH_TEST=1000] [CIMSCOPE_BENCH_THREADS=0]
-//   build/bench/stage2_speed_torch_bench
+//   [CIMSCOPE_BENCH_CHECKPOINT=FILE.h5] build/bench/stage2_speed_torch_bench
+//
+// With CIMSCOPE_BENCH_CHECKPOINT the network (its widths) and the starting weights are that
+// checkpoint's, e.g. a Stage 1 output: the network Stage 2 actually trains. Otherwise the
+// template CIMSCOPE_BENCH_MODEL at its default widths, seeded weights.
 //
 // Every iteration trains one epoch per mode from the same float weights (trainModel, batch
 // 128, SGD, no augmentation) in the order float, quantized, cim, float-NCHW, so load from other
@@ -17,12 +21,14 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <memory>
 
 #include "engine/adapt/qat_calibration.h"
 #include "engine/adapt/train_loop.h"
 #include "engine/cim/sim/macro_simulator.h"
 #include "engine/data/batch_loader.h"
 #include "engine/data/dataset_catalog.h"
+#include "engine/nn/model_checkpoint.h"
 #include "engine/nn/quant_setup.h"
 #include "engine/nn/runtime_info.h"
 #include "engine/nn/spec/network_templates.h"
@@ -84,7 +90,18 @@ double trainEpochSeconds(const NetworkShape& shape, const std::vector<NamedArray
   return r.curve.seconds.at(0);
 }
 
+// The checkpoint named by CIMSCOPE_BENCH_CHECKPOINT, loaded once ("" = none).
+const LoadedModel* benchCheckpoint() {
+  static const std::unique_ptr<LoadedModel> loaded = []() -> std::unique_ptr<LoadedModel> {
+    const std::string path = envStr("CIMSCOPE_BENCH_CHECKPOINT", "");
+    if (path.empty()) return nullptr;
+    return std::make_unique<LoadedModel>(loadModel(path));
+  }();
+  return loaded.get();
+}
+
 NetworkShape benchShape() {
+  if (const LoadedModel* ck = benchCheckpoint()) return buildNetworkShape(ck->spec);
   NetworkSpec s;
   s.model = envStr("CIMSCOPE_BENCH_MODEL", "resnet20");
   const ImageSet& set = benchData().train;
@@ -97,7 +114,8 @@ NetworkShape benchShape() {
 
 void BM_TrainEpochSideBySide(benchmark::State& state) {
   const NetworkShape shape = benchShape();
-  const std::vector<NamedArray> init = buildModel(shape, 7)->stateArrays();
+  const std::vector<NamedArray> init = benchCheckpoint() ? benchCheckpoint()->model->stateArrays()
+                                                         : buildModel(shape, 7)->stateArrays();
   const QuantConfig qc;  // reference-256: W4/A4, 5-bit ADC, 256 active wordlines
   double f = 0, q = 0, c = 0, fn = 0;
   int n = 0;
@@ -122,6 +140,7 @@ void BM_InferenceSideBySide(benchmark::State& state) {
   setComputeThreads(static_cast<int>(envInt("CIMSCOPE_BENCH_THREADS", 0)));
   const NetworkShape shape = benchShape();
   NetworkModel m = buildModel(shape, 7);
+  if (benchCheckpoint()) m->loadStateArrays(benchCheckpoint()->model->stateArrays(), "bench");
   QuantConfig qc;
   configureQuantization(*m, qc);
   calibrateSteps(*m, benchData(), LayerMode::kCim, {true, true, true, false}, 1, 128);
