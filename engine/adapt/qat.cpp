@@ -172,18 +172,30 @@ QatResult runQat(const QatJob& job, const Dataset& data, TrainObserver& observer
     const auto pj = nlohmann::json::parse(prior.file.training_config_json);
     r.calibrated_accuracy = pj["qat"].value("calibrated_accuracy", 0.0);
   } else {
+    // A Stage 2 input trained ADC-aware for the very same ADC (bits, array, wordline groups,
+    // step granularity) keeps its learned ADC steps too: training it further continues it.
+    const bool same_adc =
+        had_steps && loaded.quant->mode == LayerMode::kCim &&
+        loaded.quant->macro.adc_bits == qc.macro.adc_bits &&
+        loaded.quant->macro.active_wordlines == qc.macro.active_wordlines &&
+        loaded.quant->macro.rows == qc.macro.rows && loaded.quant->macro.cols == qc.macro.cols &&
+        loaded.quant->macro.row_split == qc.macro.row_split &&
+        loaded.quant->per_column_adc == qc.per_column_adc;
     configureQuantization(*model, qc);
     CalibrationRequest req;
     req.activations = !had_steps;
     req.weights = !had_steps;
-    req.adc = true;
+    req.adc = !same_adc;
     req.adc_mse = job.step_init == "mse";
     req.mse = job.step_init == "mse";
     calibrateSteps(*model, data, LayerMode::kCim, req, job.calibration_batches,
                    job.train.batch_size);
     model->setMode(qc.mode);
-    if (had_steps) r.warnings.push_back(job.in_checkpoint + " is already quantized: its weight and "
-                                        "activation steps are kept, ADC steps recalibrated");
+    if (had_steps) {
+      r.warnings.push_back(job.in_checkpoint + " is already quantized: its weight and activation " +
+                           (same_adc ? std::string("steps and its ADC steps (same ADC) are kept")
+                                     : std::string("steps are kept, ADC steps recalibrated")));
+    }
     r.calibrated_accuracy = evaluateModel(*model, data, job.train.eval_batch_size).accuracy;
   }
   config["qat"]["calibrated_accuracy"] = r.calibrated_accuracy;

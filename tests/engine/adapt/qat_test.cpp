@@ -115,6 +115,26 @@ TEST(Qat, AdcSweepWritesBothCurvesAndResumes) {
   EXPECT_DOUBLE_EQ(again.points[1].unaware_accuracy, r.points[1].unaware_accuracy);
 }
 
+TEST(Qat, ContinuingAStage2CheckpointKeepsItsAdcStepsForTheSameAdc) {
+  test::TempDir dir;
+  const Dataset d = tinyData();
+  const std::string f = floatCheckpoint(d, dir);
+  TrainObserver quiet;
+  runQat(qatJob(f, dir.file("a.h5"), true), d, quiet);
+  // Same macro: nothing is recalibrated, so before training the network is the input itself.
+  QatResult more = runQat(qatJob(dir.file("a.h5"), dir.file("b.h5"), true), d, quiet);
+  EXPECT_DOUBLE_EQ(more.calibrated_accuracy, evaluateCheckpoint(dir.file("a.h5"), d).accuracy);
+  ASSERT_FALSE(more.warnings.empty());
+  EXPECT_NE(more.warnings[0].find("ADC steps (same ADC) are kept"), std::string::npos)
+      << more.warnings[0];
+  // Another ADC resolution: the ADC steps start again from the data.
+  QatJob other = qatJob(dir.file("a.h5"), dir.file("c.h5"), true);
+  other.quant.macro.adc_bits = 3;
+  QatResult re = runQat(other, d, quiet);
+  ASSERT_FALSE(re.warnings.empty());
+  EXPECT_NE(re.warnings[0].find("ADC steps recalibrated"), std::string::npos) << re.warnings[0];
+}
+
 TEST(Distillation, LossAndGradientMatchTheHandValues) {
   // T = 2: teacher logits (2 ln 3, 0) soften to p_t = (3/4, 1/4); student (0, 0) to (1/2, 1/2).
   // KL = 3/4 ln(3/2) + 1/4 ln(1/2); loss = T^2 KL; d loss / d student = T (p_s - p_t) / batch.
