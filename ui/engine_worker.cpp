@@ -258,11 +258,8 @@ void EngineWorker::openCheckpoint(const QString& path) {
     for (double a : data.curve.test_accuracy) s.test_accuracy_curve.push_back(a);
     if (!s.test_accuracy_curve.isEmpty()) s.test_accuracy = s.test_accuracy_curve.back();
     s.created = QString::fromStdString(data.created);
-    if (const auto quant = checkpointQuantConfig(file)) {
-      s.macro = quant->macro;
-      s.has_macro = true;
-    } else if (const auto morphed = checkpointMorphMacro(file)) {
-      s.macro = *morphed;
+    if (const auto adapted = adaptedMacro(data.training_config_json, file)) {
+      s.macro = *adapted;
       s.has_macro = true;
     }
     Q_EMIT checkpointOpened(s);

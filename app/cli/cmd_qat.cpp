@@ -10,6 +10,7 @@
 #include "engine/adapt/qat.h"
 #include "engine/cim/macro_spec_json.h"
 #include "engine/common/errors.h"
+#include "engine/store/checkpoint.h"
 
 namespace cimscope::cli {
 
@@ -84,10 +85,9 @@ int runQat(const std::vector<std::string>& argv) {
   job.adc_aware = aware == "on";
   if (anyMacroOption(args)) {
     job.quant.macro = macroFrom(args);
-  } else if (auto recorded = checkpointQuantConfig(job.in_checkpoint)) {
-    job.quant.macro = recorded->macro;
-  } else if (auto morphed = checkpointMorphMacro(job.in_checkpoint)) {
-    job.quant.macro = *morphed;
+  } else if (auto adapted = adaptedMacro(readCheckpointHeader(job.in_checkpoint).training_config_json,
+                                          job.in_checkpoint)) {
+    job.quant.macro = *adapted;
   }
   job.quant.per_channel_weights = args.has("per-channel-weights");
   job.quant.per_column_adc = args.has("per-column-adc");

@@ -15,18 +15,35 @@
 namespace cimscope {
 
 std::optional<QuantConfig> checkpointQuantConfig(const std::string& checkpoint) {
-  return quantConfigFromTrainingConfig(readCheckpoint(checkpoint).training_config_json,
+  return quantConfigFromTrainingConfig(readCheckpointHeader(checkpoint).training_config_json,
                                        checkpoint);
 }
 
-std::optional<MacroSpec> checkpointMorphMacro(const std::string& checkpoint) {
-  const std::string tc = readCheckpointHeader(checkpoint).training_config_json;
-  const nlohmann::json j = nlohmann::json::parse(tc, nullptr, /*allow_exceptions=*/false);
+namespace {
+
+std::optional<MacroSpec> morphMacroOf(const std::string& training_config_json,
+                                      const std::string& where) {
+  const nlohmann::json j =
+      nlohmann::json::parse(training_config_json, nullptr, /*allow_exceptions=*/false);
   if (!j.is_object() || !j.contains("morph") || !j["morph"].is_object() ||
       !j["morph"].contains("macro")) {
     return std::nullopt;
   }
-  return macroSpecFromJson(j["morph"]["macro"], checkpoint + " (training_config morph.macro)");
+  return macroSpecFromJson(j["morph"]["macro"], where + " (training_config morph.macro)");
+}
+
+}  // namespace
+
+std::optional<MacroSpec> checkpointMorphMacro(const std::string& checkpoint) {
+  return morphMacroOf(readCheckpointHeader(checkpoint).training_config_json, checkpoint);
+}
+
+std::optional<MacroSpec> adaptedMacro(const std::string& training_config_json,
+                                      const std::string& where) {
+  if (const auto quant = quantConfigFromTrainingConfig(training_config_json, where)) {
+    return quant->macro;
+  }
+  return morphMacroOf(training_config_json, where);
 }
 
 TrainConfig QatJob::defaultTrainConfig() {

@@ -75,4 +75,10 @@ std::optional<QuantConfig> checkpointQuantConfig(const std::string& checkpoint);
 // packing and array. Throws ConfigError naming the file when the recorded macro is invalid.
 std::optional<MacroSpec> checkpointMorphMacro(const std::string& checkpoint);
 
+// The macro a checkpoint's training_config (its text, `where` naming it in errors) says the
+// network was adapted to: a Stage 2 checkpoint's quantization macro, else a Stage 1 one's
+// morph.macro; nullopt for a float checkpoint.
+std::optional<MacroSpec> adaptedMacro(const std::string& training_config_json,
+                                      const std::string& where);
+
 }  // namespace cimscope

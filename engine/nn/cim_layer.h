@@ -26,9 +26,9 @@ struct LayerQuantSpec {
   std::vector<RowRange> groups;      // wordline groups, RowPartition::of(layer, macro).groups
 };
 
-// Which steps the forwards after the request initialise from the data they see (LSQ:
-// 2 mean|v| / sqrt(Qp)), until the next request. Activation and ADC steps are the mean of the
-// per-batch steps over those forwards; weight steps are set by the first.
+// Which steps the next forward initialises from the data it sees (LSQ: 2 mean|v| / sqrt(Qp)).
+// Over several calibration batches (batch = 0, 1, ...: one request each), the activation and
+// ADC steps become the mean of the per-batch steps; weight steps are set at batch 0.
 struct CalibrationRequest {
   bool activations = false;
   bool weights = false;
