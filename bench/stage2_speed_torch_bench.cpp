@@ -14,8 +14,9 @@
 //
 // After one untimed float epoch (warm-up), every iteration trains one epoch per mode from the
 // same float weights (trainModel, batch 128, SGD, no augmentation) in the order float,
-// quantized, cim, float-NCHW, so load from other processes hits all modes alike. Counters: seconds per epoch (training only, evaluation
-// excluded) and the ratios; inference: images/s of float, fake-quantized CIM and simulator.
+// quantized, cim, float-NCHW, so load from other processes hits all modes alike. Counters:
+// seconds per epoch (training only, evaluation excluded) and the ratios; inference: images/s of
+// float, fake-quantized CIM and simulator.
 #include <benchmark/benchmark.h>
 #include <torch/torch.h>
 
@@ -159,11 +160,12 @@ void BM_InferenceSideBySide(benchmark::State& state) {
   double tf = 0, tq = 0, ts = 0;
   std::int64_t images = 0;
   torch::NoGradGuard guard;
+  auto asTensor = [](Batch& b) {
+    return torch::from_blob(b.data.data(), {b.size(), b.channels, b.height, b.width},
+                            torch::kFloat32);
+  };
   if (!batches.empty()) {  // untimed warm-up of each path, as in the training bench
-    torch::Tensor x = torch::from_blob(batches[0].data.data(),
-                                       {batches[0].size(), batches[0].channels, batches[0].height,
-                                        batches[0].width},
-                                       torch::kFloat32);
+    const torch::Tensor x = asTensor(batches[0]);
     m->setMode(LayerMode::kFloat);
     benchmark::DoNotOptimize(m->forward(x));
     m->setMode(LayerMode::kCim);
@@ -172,9 +174,7 @@ void BM_InferenceSideBySide(benchmark::State& state) {
   }
   for (auto _ : state) {
     for (auto& batch : batches) {
-      torch::Tensor x = torch::from_blob(batch.data.data(),
-                                         {batch.size(), batch.channels, batch.height, batch.width},
-                                         torch::kFloat32);
+      const torch::Tensor x = asTensor(batch);
       auto t0 = Clock::now();
       m->setMode(LayerMode::kFloat);
       benchmark::DoNotOptimize(m->forward(x));
