@@ -9,6 +9,20 @@ namespace cimscope::cli {
 
 const std::set<std::string> kDataOptions = {"dataset", "data-dir", "subset-train", "subset-test"};
 
+const std::set<std::string> kDistillOptions = {"teacher", "distill-weight",
+                                               "distill-temperature"};
+
+DistillConfig distillConfigFrom(const CliArgs& args) {
+  DistillConfig d;
+  d.teacher = args.getOr("teacher", "");
+  if (d.teacher.empty() && (args.has("distill-weight") || args.has("distill-temperature"))) {
+    throw ConfigError("--distill-weight and --distill-temperature need --teacher FILE.h5");
+  }
+  d.weight = args.getDouble("distill-weight", d.weight, 1e-6, 1);
+  d.temperature = args.getDouble("distill-temperature", d.temperature, 1e-3, 100);
+  return d;
+}
+
 DatasetConfig datasetConfigFrom(const CliArgs& args, const std::string& fallback_name) {
   DatasetConfig c;
   c.name = args.getOr("dataset", fallback_name.empty() ? "fashion-mnist" : fallback_name);

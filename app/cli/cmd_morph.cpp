@@ -38,6 +38,8 @@ const char* const kMorphUsage =
     "  --noise X            noise on copied channels (relative std), default 0.01\n"
     "  --lr X               shrink learning rate (SGD, cosine), default 0.02\n"
     "  --finetune-lr X      fine-tune learning rate, default 0.02\n"
+    "Distillation during the fine-tune (default none):\n"
+    CIMSCOPE_DISTILL_OPTIONS_HELP
     "  --batch N            batch size, default 128\n"
     "  --no-augment         no random crop / flip\n"
     "  --threads N          torch intra-op threads (0 = all cores, default)\n"
@@ -133,6 +135,7 @@ int runMorph(const std::vector<std::string>& argv) {
                                   "finetune-epochs", "threshold", "keep-params", "max-expand",
                                   "min-keep", "noise", "lr", "finetune-lr", "batch", "threads",
                                   "seed"};
+  values.insert(kDistillOptions.begin(), kDistillOptions.end());
   values.insert(kDataOptions.begin(), kDataOptions.end());
   values.insert(kMacroOptions.begin(), kMacroOptions.end());
   CliArgs args(argv, values, {"json", "no-augment", "resume"});
@@ -172,6 +175,7 @@ int runMorph(const std::vector<std::string>& argv) {
   }
   c.shrink_train.lr = args.getDouble("lr", c.shrink_train.lr, 1e-8, 10);
   c.finetune_train.lr = args.getDouble("finetune-lr", c.finetune_train.lr, 1e-8, 10);
+  c.finetune_distill = distillConfigFrom(args);
   DatasetConfig dc = datasetConfigFrom(args, checkpointDatasetName(c.in_checkpoint));
   c.dataset_name = dc.name;
   c.subset_train = dc.subset_train;
@@ -182,6 +186,11 @@ int runMorph(const std::vector<std::string>& argv) {
   std::cerr << "morph " << c.in_checkpoint << " on " << data.name << " (" << data.train.size()
             << " train / " << data.test.size() << " test samples) -> " << c.out_checkpoint
             << "\n";
+  if (c.finetune_distill.enabled()) {
+    std::cerr << "fine-tune distils from " << c.finetune_distill.teacher << " (weight "
+              << c.finetune_distill.weight << ", temperature " << c.finetune_distill.temperature
+              << ")\n";
+  }
   CancelObserver cancel(installInterruptHandler());
   ProgressLine progress("morph");
   ObserverList observers({&progress, &cancel});

@@ -38,10 +38,7 @@ const char* const kQatUsage =
     "                       ADC steps: the mean over them), default 1\n"
     "  --step-init lsq|mse  initial steps: LSQ's 2 mean|v| / sqrt(Qp) (default) or the step\n"
     "                       of least squared quantization error on the calibration batches\n"
-    "  --teacher FILE.h5    distil from this checkpoint (usually the float baseline): loss =\n"
-    "                       (1 - w) cross-entropy + w T^2 KL(teacher || student) at temperature T\n"
-    "  --distill-weight W   w, 0 < w <= 1, default 0.5 (with --teacher)\n"
-    "  --distill-temperature T  T, default 4 (with --teacher)\n"
+    CIMSCOPE_DISTILL_OPTIONS_HELP
     "  --no-augment         no random crop / flip\n"
     "  --threads N          torch intra-op threads (0 = all cores)\n"
     "  --seed N             default 1\n"
@@ -67,8 +64,8 @@ bool anyMacroOption(const CliArgs& args) {
 int runQat(const std::vector<std::string>& argv) {
   std::set<std::string> values = {"in",     "out",          "adc-aware", "epochs",
                                   "batch",  "lr",           "weight-decay", "threads",
-                                  "seed",   "calibration-batches", "step-init", "teacher",
-                                  "distill-weight", "distill-temperature"};
+                                  "seed",   "calibration-batches", "step-init"};
+  values.insert(kDistillOptions.begin(), kDistillOptions.end());
   values.insert(kDataOptions.begin(), kDataOptions.end());
   values.insert(kMacroOptions.begin(), kMacroOptions.end());
   CliArgs args(argv, values,
@@ -105,13 +102,10 @@ int runQat(const std::vector<std::string>& argv) {
   if (job.step_init != "lsq" && job.step_init != "mse") {
     throw ConfigError("--step-init: '" + job.step_init + "' is not lsq or mse");
   }
-  job.teacher_checkpoint = args.getOr("teacher", "");
-  if (job.teacher_checkpoint.empty() &&
-      (args.has("distill-weight") || args.has("distill-temperature"))) {
-    throw ConfigError("--distill-weight and --distill-temperature need --teacher FILE.h5");
-  }
-  job.distill_weight = args.getDouble("distill-weight", 0.5, 1e-6, 1);
-  job.distill_temperature = args.getDouble("distill-temperature", 4.0, 1e-3, 100);
+  const DistillConfig distill = distillConfigFrom(args);
+  job.teacher_checkpoint = distill.teacher;
+  job.distill_weight = distill.weight;
+  job.distill_temperature = distill.temperature;
   DatasetConfig dc = datasetConfigFrom(args, checkpointDatasetName(job.in_checkpoint));
   job.dataset_name = dc.name;
   job.subset_train = dc.subset_train;

@@ -9,6 +9,7 @@
 #include <numeric>
 
 #include "engine/adapt/channel_surgery.h"
+#include "engine/adapt/distillation.h"
 #include "engine/adapt/importance.h"
 #include "engine/adapt/morph_result_writer.h"
 #include "engine/adapt/resource_regularizer.h"
@@ -240,6 +241,13 @@ MorphResult runMorph(const MorphConfig& config, const Dataset& data, TrainObserv
   MorphResult result;
   LoadedModel base = loadModel(config.in_checkpoint);
   checkNetworkMatchesData(base.spec, data);
+  // The fine-tune's teacher, loaded now so that a bad file fails before any training.
+  TrainHooks finetune_hooks;
+  if (config.finetune_distill.enabled()) {
+    finetune_hooks.loss =
+        distillationHook(loadTeacher(config.finetune_distill.teacher, data, "morph.teacher"),
+                         config.finetune_distill.weight, config.finetune_distill.temperature);
+  }
   const NetworkSpec spec0 = base.spec;
   const NetworkShape shape0 = base.model->shape();
   for (const auto& g : shape0.width_groups) result.group_names.push_back(g.name);
@@ -417,7 +425,7 @@ MorphResult runMorph(const MorphConfig& config, const Dataset& data, TrainObserv
       // Prune and expand above are deterministic, so a resumed network has this spec.
       tr = trainStepWithEpochFile("finetune", adapted, result.adapted, config.finetune_train,
                                   config.finetune_epochs, config, identity, data, observer,
-                                  TrainHooks{}, &s, result);
+                                  finetune_hooks, &s, result);
       curve = tr.curve;
     }
     MorphStepReport m = measure("finetune", *adapted, macro, data, eval_batch);

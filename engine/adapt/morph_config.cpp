@@ -50,10 +50,11 @@ void MorphConfig::validate() const {
   range("noise", noise, 0.0, 10.0);
   shrink_train.validate();
   finetune_train.validate();
+  finetune_distill.validate("morph");
 }
 
 nlohmann::json MorphConfig::toJson() const {
-  return {{"in_checkpoint", in_checkpoint},
+  nlohmann::json j = {{"in_checkpoint", in_checkpoint},
           {"macro", macroSpecToJson(macro)},
           {"budget", toString(budget)},
           {"budget_macros", budget_macros},
@@ -69,6 +70,8 @@ nlohmann::json MorphConfig::toJson() const {
           {"finetune_train", finetune_train.toJson()},
           {"dataset", {{"name", dataset_name}, {"subset_train", subset_train},
                        {"subset_test", subset_test}}}};
+  if (finetune_distill.enabled()) j["finetune_distillation"] = finetune_distill.toJson();
+  return j;
 }
 
 }  // namespace cimscope

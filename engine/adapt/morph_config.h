@@ -4,6 +4,7 @@
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 
+#include "engine/adapt/distill_config.h"
 #include "engine/adapt/train_config.h"
 #include "engine/cim/macro_spec.h"
 
@@ -38,6 +39,9 @@ struct MorphConfig {
   double noise = 0.01;          // expand: std of the noise on copied channels (relative), >= 0
   TrainConfig shrink_train;     // optimizer, lr, ... of shrink training (epochs: shrink_epochs)
   TrainConfig finetune_train;   // the same for fine-tuning (epochs: finetune_epochs)
+  // Fine-tuning distils from this teacher (usually the baseline checkpoint itself); no teacher =
+  // plain cross-entropy. Part of the identity (toJson "finetune_distillation") only when set.
+  DistillConfig finetune_distill;
   // With the epoch files of an earlier, interrupted run of this same config beside
   // out_checkpoint (<out>.shrink.h5, <out>.finetune.h5), continue after the last completed
   // epoch of the step it stopped in instead of starting over (docs/stage1.md "Resuming").

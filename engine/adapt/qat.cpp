@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "engine/adapt/distill_config.h"
 #include "engine/adapt/distillation.h"
 #include "engine/adapt/qat_calibration.h"
 #include "engine/adapt/train_loop.h"
@@ -66,19 +67,7 @@ void QatJob::validate() const {
   if (step_init != "lsq" && step_init != "mse") {
     throw ConfigError("qat.step_init = '" + step_init + "', expected 'lsq' or 'mse'");
   }
-  if (!teacher_checkpoint.empty()) {
-    if (!std::filesystem::exists(teacher_checkpoint)) {
-      throw ConfigError("qat.teacher: " + teacher_checkpoint + ": no such file");
-    }
-    if (!(distill_weight > 0 && distill_weight <= 1)) {
-      throw ConfigError("qat.distill_weight = " + std::to_string(distill_weight) +
-                        " is out of range (0, 1]");
-    }
-    if (!(distill_temperature > 0 && distill_temperature <= 100)) {
-      throw ConfigError("qat.distill_temperature = " + std::to_string(distill_temperature) +
-                        " is out of range (0, 100]");
-    }
-  }
+  DistillConfig{teacher_checkpoint, distill_weight, distill_temperature}.validate("qat");
 }
 
 namespace {
@@ -151,29 +140,12 @@ QatResult runQat(const QatJob& job, const Dataset& data, TrainObserver& observer
   TrainHooks hooks;
   NetworkModel teacher{nullptr};
   if (!job.teacher_checkpoint.empty()) {
-    LoadedModel t = loadModel(job.teacher_checkpoint);
-    try {
-      checkNetworkMatchesData(t.spec, data);
-    } catch (const ConfigError& e) {
-      throw ConfigError("qat.teacher " + job.teacher_checkpoint + ": " + e.what());
-    }
-    teacher = t.model;
+    teacher = loadTeacher(job.teacher_checkpoint, data, "qat.teacher");
     r.teacher_accuracy = evaluateModel(*teacher, data, job.train.eval_batch_size).accuracy;
-    teacher->eval();
-    config["qat"]["distillation"] = {{"teacher", job.teacher_checkpoint},
-                                     {"weight", job.distill_weight},
-                                     {"temperature", job.distill_temperature}};
+    config["qat"]["distillation"] =
+        DistillConfig{job.teacher_checkpoint, job.distill_weight, job.distill_temperature}.toJson();
     config["qat"]["teacher_accuracy"] = r.teacher_accuracy;
-    hooks.loss = [&teacher, &job](const torch::Tensor& images, const torch::Tensor& logits,
-                                  const torch::Tensor& cross_entropy) {
-      torch::Tensor teacher_logits;
-      {
-        torch::NoGradGuard guard;
-        teacher_logits = teacher->forward(images);
-      }
-      return distilledObjective(cross_entropy, logits, teacher_logits, job.distill_weight,
-                                job.distill_temperature);
-    };
+    hooks.loss = distillationHook(teacher, job.distill_weight, job.distill_temperature);
   }
   NetworkModel model = loaded.model;
   const std::int64_t prior_epochs =

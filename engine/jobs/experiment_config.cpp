@@ -65,19 +65,13 @@ void ExperimentConfig::validate() const {
     probe1.in_checkpoint = "baseline.h5";  // set by the pipeline
     probe1.macro = macro();
     probe1.validate();
+    stage1.finetune_distill.validateRanges("stage1");
   }
   stage2.train.validate();
   if (stage2.step_init != "lsq" && stage2.step_init != "mse") {
     throw ConfigError("stage2.step_init = \"" + stage2.step_init + "\", expected \"lsq\" or \"mse\"");
   }
-  if (!(stage2.distill_weight > 0 && stage2.distill_weight <= 1)) {
-    throw ConfigError("stage2.distill_weight = " + std::to_string(stage2.distill_weight) +
-                      " is out of range (0, 1]");
-  }
-  if (!(stage2.distill_temperature > 0 && stage2.distill_temperature <= 100)) {
-    throw ConfigError("stage2.distill_temperature = " +
-                      std::to_string(stage2.distill_temperature) + " is out of range (0, 100]");
-  }
+  DistillConfig{"", stage2.distill_weight, stage2.distill_temperature}.validateRanges("stage2");
   if (stage2.calibration_batches < 1 || stage2.calibration_batches > 100) {
     throw ConfigError("stage2.calibration_batches = " + std::to_string(stage2.calibration_batches) +
                       " is out of range (expected 1..100)");
@@ -196,6 +190,9 @@ nlohmann::json ExperimentConfig::toJson() const {
           {"baseline", {{"checkpoint", baseline_checkpoint}, {"train", baseline_train.toJson()}}},
           {"stage1",
            {{"enabled", stage1_enabled},
+            {"distill", stage1_distill},
+            {"distill_weight", stage1.finetune_distill.weight},
+            {"distill_temperature", stage1.finetune_distill.temperature},
             {"budget", stage1.budget == MorphBudget::kMacros ? nlohmann::json(stage1.budget_macros)
                                                              : nlohmann::json(toString(stage1.budget))},
             {"lambda", stage1.lambda},
@@ -298,8 +295,12 @@ ExperimentConfig ExperimentConfig::fromJson(const nlohmann::json& j, const std::
     const std::string p = w + ": stage1.";
     checkKeys(s1, w + ": stage1",
               {"enabled", "budget", "lambda", "shrink_epochs", "finetune_epochs", "threshold",
-               "keep_params", "max_expand", "min_keep", "noise", "shrink_train", "finetune_train"});
+               "keep_params", "max_expand", "min_keep", "noise", "shrink_train", "finetune_train",
+               "distill", "distill_weight", "distill_temperature"});
     if (s1.contains("enabled")) c.stage1_enabled = getAs<bool>(s1["enabled"], p + "enabled", "true or false");
+    if (s1.contains("distill")) c.stage1_distill = getAs<bool>(s1["distill"], p + "distill", "true or false");
+    if (s1.contains("distill_weight")) c.stage1.finetune_distill.weight = getAs<double>(s1["distill_weight"], p + "distill_weight", "a number");
+    if (s1.contains("distill_temperature")) c.stage1.finetune_distill.temperature = getAs<double>(s1["distill_temperature"], p + "distill_temperature", "a number");
     if (s1.contains("budget")) {
       const auto& b = s1["budget"];
       if (b.is_number_integer()) {

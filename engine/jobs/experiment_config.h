@@ -74,6 +74,9 @@ struct ExperimentConfig {
   std::string baseline_checkpoint;        // "baseline.checkpoint": use it instead of training
   TrainConfig baseline_train;             // "baseline.train"
   bool stage1_enabled = true;             // "stage1.enabled"
+  // "stage1.distill": the fine-tune distils from the experiment's float baseline, with
+  // stage1.finetune_distill's weight and temperature ("stage1.distill_weight" / "_temperature").
+  bool stage1_distill = false;
   MorphConfig stage1;                     // "stage1": lambda, budget, epochs, ... (macro: above)
   Stage2Config stage2;                    // "stage2"
   AdcSweepStageConfig adc_sweep;          // "adc_sweep"

@@ -289,6 +289,7 @@ PipelineResult runPipeline(const ExperimentConfig& config, const std::string& ru
       mc.subset_train = config.dataset.subset_train;
       mc.subset_test = config.dataset.subset_test;
       mc.resume = resume;
+      if (config.stage1_distill) mc.finetune_distill.teacher = stageFile("baseline");
       MorphResult r = runMorph(mc, data, progress, [&](const MorphStepReport& step) {
         char msg[200];
         std::snprintf(msg, sizeof msg,

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "engine/adapt/channel_surgery.h"
@@ -13,6 +14,7 @@
 #include "engine/common/errors.h"
 #include "engine/nn/model_checkpoint.h"
 #include "engine/nn/spec/network_templates.h"
+#include "engine/store/checkpoint.h"
 #include "engine/store/h5_file.h"
 #include "tests/engine/test_util.h"
 
@@ -251,6 +253,77 @@ TEST(Morph, WritesAnAdaptedCheckpointWithOneGroupPerStep) {
   }
   EXPECT_EQ(f.readArray("/morph/finetune/widths").values.size(), r.group_names.size());
   EXPECT_TRUE(f.stringAttribute("/morph", "config").has_value());
+}
+
+TEST(Morph, FineTuneDistilsFromATeacherAndRecordsIt) {
+  test::TempDir dir;
+  const Dataset data = tinyData();
+  const NetworkSpec spec = networkSpecFor("lenet5", data);
+  NetworkModel m = buildModel(buildNetworkShape(spec), 1);
+  saveModel(dir.file("base.h5"), *m, spec, "float", "{}", TrainingCurve{}, 0);
+  NetworkModel other = buildModel(buildNetworkShape(spec), 5);
+  saveModel(dir.file("teacher.h5"), *other, spec, "float", "{}", TrainingCurve{}, 0);
+  TrainObserver quiet;
+  MorphConfig plain = quickConfig(dir.file("base.h5"), dir.file("plain.h5"));
+  plain.keep_params = 0.6;
+  const MorphResult a = runMorph(plain, data, quiet);
+  MorphConfig kd = plain;
+  kd.out_checkpoint = dir.file("kd.h5");
+  kd.finetune_distill = {dir.file("teacher.h5"), 0.7, 3.0};
+  const MorphResult b = runMorph(kd, data, quiet);
+  ASSERT_EQ(a.status, MorphResult::Status::kCompleted);
+  ASSERT_EQ(b.status, MorphResult::Status::kCompleted);
+  // Same shrink, prune and expand (the teacher is only in the fine-tune) ...
+  EXPECT_EQ(a.step("expand")->widths, b.step("expand")->widths);
+  EXPECT_EQ(a.step("expand")->accuracy, b.step("expand")->accuracy);
+  // ... and a different fine-tune: the distilled loss trained it.
+  const LoadedModel pa = loadModel(dir.file("plain.h5")), pb = loadModel(dir.file("kd.h5"));
+  EXPECT_FALSE(torch::equal(pa.model->layers().front()->weight,
+                            pb.model->layers().front()->weight));
+  const auto cfg = nlohmann::json::parse(readCheckpointHeader(dir.file("kd.h5")).training_config_json);
+  const auto& d = cfg["morph"]["finetune_distillation"];
+  EXPECT_EQ(d["teacher"], dir.file("teacher.h5"));
+  EXPECT_DOUBLE_EQ(d["weight"].get<double>(), 0.7);
+  EXPECT_DOUBLE_EQ(d["temperature"].get<double>(), 3.0);
+  const auto plain_cfg =
+      nlohmann::json::parse(readCheckpointHeader(dir.file("plain.h5")).training_config_json);
+  EXPECT_FALSE(plain_cfg["morph"].contains("finetune_distillation"));
+
+  // A bad teacher fails before any training: no output and no epoch file.
+  MorphConfig bad = kd;
+  bad.out_checkpoint = dir.file("bad.h5");
+  bad.finetune_distill.teacher = dir.file("missing.h5");
+  try {
+    runMorph(bad, data, quiet);
+    ADD_FAILURE() << "a missing teacher was accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("morph.teacher: "), std::string::npos) << e.what();
+  }
+  DatasetConfig cifar;
+  cifar.name = "synthetic";
+  cifar.synthetic_train = 8;
+  cifar.synthetic_test = 8;
+  cifar.synthetic_channels = 3;
+  cifar.synthetic_height = cifar.synthetic_width = 32;
+  const Dataset colour = loadDataset(cifar);
+  const NetworkSpec cspec = networkSpecFor("lenet5", colour);
+  NetworkModel cm = buildModel(buildNetworkShape(cspec), 1);
+  saveModel(dir.file("colour.h5"), *cm, cspec, "float", "{}", TrainingCurve{}, 0);
+  bad.finetune_distill.teacher = dir.file("colour.h5");
+  try {
+    runMorph(bad, data, quiet);
+    ADD_FAILURE() << "a teacher for other data was accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("morph.teacher " + dir.file("colour.h5")),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir.file("bad.h5")));
+  EXPECT_FALSE(std::filesystem::exists(dir.file("bad.h5") + ".shrink.h5"));
+  bad.finetune_distill = {dir.file("teacher.h5"), 0.0, 3.0};
+  EXPECT_THROW(bad.validate(), ConfigError);
+  bad.finetune_distill = {dir.file("teacher.h5"), 0.5, 0.0};
+  EXPECT_THROW(bad.validate(), ConfigError);
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "engine/data/batch_loader.h"
 #include "engine/nn/lsq_quantizer.h"
 #include "engine/nn/quant_setup.h"
+#include "engine/nn/spec/network_templates.h"
 #include "engine/store/checkpoint.h"
 #include "engine/cim/sim/simulation.h"
 #include "engine/nn/model_checkpoint.h"
@@ -152,6 +153,44 @@ TEST(Distillation, LossAndGradientMatchTheHandValues) {
   torch::Tensor ce = torch::tensor(0.8f);
   EXPECT_NEAR(distilledObjective(ce, student.detach(), teacher, 0.25, 2.0).item<double>(),
               0.75 * 0.8 + 0.25 * 4 * kl, 1e-6);
+}
+
+TEST(Distillation, TheHookUsesTheTeachersEvalModeLogitsWithoutGradients) {
+  // resnet20 has batch norms, so train- and eval-mode logits differ; the hook must use the
+  // teacher's running statistics (eval) whatever mode it was left in, and never train it.
+  const Dataset d = tinyData();
+  const NetworkSpec spec = networkSpecFor("resnet20", d);
+  NetworkModel teacher = buildModel(buildNetworkShape(spec), 7);
+  {
+    // Some batches in train mode move the running statistics away from their initial values.
+    torch::NoGradGuard g;
+    teacher->train();
+    for (int i = 0; i < 3; ++i) teacher->forward(torch::randn({16, 1, 28, 28}) * 2 + 0.5);
+  }
+  const torch::Tensor images = torch::randn({8, 1, 28, 28});
+  torch::Tensor eval_logits, train_logits;
+  {
+    // Train mode first: its forward moves the running statistics, which eval mode then reads.
+    torch::NoGradGuard g;
+    teacher->train();
+    train_logits = teacher->forward(images);
+    teacher->eval();
+    eval_logits = teacher->forward(images);
+  }
+  ASSERT_GT((eval_logits - train_logits).abs().max().item<double>(), 1e-3);
+  teacher->train();  // left in train mode on purpose
+  const torch::Tensor student = torch::randn({8, 10}, torch::requires_grad());
+  const torch::Tensor ce = torch::tensor(1.25f);
+  auto hook = distillationHook(teacher, 0.3, 2.0);
+  const torch::Tensor loss = hook(images, student, ce);
+  EXPECT_NEAR(loss.item<double>(),
+              distilledObjective(ce, student, eval_logits, 0.3, 2.0).item<double>(), 1e-6);
+  EXPECT_GT(std::abs(loss.item<double>() -
+                     distilledObjective(ce, student, train_logits, 0.3, 2.0).item<double>()),
+            1e-4);
+  loss.backward();
+  EXPECT_TRUE(student.grad().defined());
+  for (const auto& p : teacher->parameters()) EXPECT_FALSE(p.grad().defined());
 }
 
 TEST(Qat, CalibrationAveragesActivationStepsOverTheBatches) {

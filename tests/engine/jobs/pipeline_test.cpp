@@ -116,6 +116,40 @@ TEST(Pipeline, Stage2DistilsFromTheBaselineWithMseStepsWhenConfigured) {
   }
 }
 
+TEST(Pipeline, Stage1FineTuneDistilsFromTheBaselineWhenConfigured) {
+  nlohmann::json j = tinyConfig().toJson();
+  j["stage2"]["enabled"] = false;
+  j["adc_sweep"]["enabled"] = false;
+  j["stage1"]["distill"] = true;
+  j["stage1"]["distill_temperature"] = 2.5;
+  const ExperimentConfig c = ExperimentConfig::fromJson(j, "kd1");
+  EXPECT_TRUE(c.stage1_distill);
+  EXPECT_DOUBLE_EQ(c.stage1.finetune_distill.temperature, 2.5);
+  EXPECT_EQ(ExperimentConfig::fromJson(c.toJson(), "again").toJson(), c.toJson());
+  test::TempDir dir;
+  Recorder rec;
+  std::atomic<bool> cancel{false};
+  PipelineResult r = runPipeline(c, dir.file("run.h5"), false, rec, cancel);
+  ASSERT_EQ(r.status, PipelineResult::Status::kCompleted);
+  const auto tc =
+      nlohmann::json::parse(readCheckpoint(r.stages_dir + "/stage1.h5").training_config_json);
+  const auto& kd = tc["morph"]["finetune_distillation"];
+  EXPECT_EQ(kd["teacher"], r.stages_dir + "/baseline.h5");
+  EXPECT_DOUBLE_EQ(kd["weight"].get<double>(), 0.5);
+  EXPECT_DOUBLE_EQ(kd["temperature"].get<double>(), 2.5);
+  // Without "distill" the stage-1 config names no teacher.
+  const auto plain = tinyConfig();
+  EXPECT_FALSE(plain.stage1_distill);
+
+  j["stage1"]["distill_weight"] = 1.5;
+  try {
+    ExperimentConfig::fromJson(j, "bad");
+    ADD_FAILURE() << "distill_weight 1.5 was accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("stage1.distill_weight"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Pipeline, CancelledRunKeepsFinishedStagesAndResumes) {
   test::TempDir dir;
   const std::string run = dir.file("run.h5");
