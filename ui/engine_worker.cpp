@@ -262,14 +262,22 @@ void EngineWorker::openCheckpoint(const QString& path) {
       s.macro = *adapted;
       s.has_macro = true;
     }
+    if (s.stage == "stage1" || s.stage == "stage2") {
+      s.lineage = readCheckpointLineage(file);
+      s.has_lineage = true;
+    }
     Q_EMIT checkpointOpened(s);
-    // A Stage 1 output carries its importance tables (/morph): the Layer importance tab shows
-    // the last step's, costed on the macro it was adapted to.
-    const H5File f(file, H5File::Mode::kRead);
-    if (f.exists("/morph")) {
-      Q_EMIT importanceReady(importanceFromFile(
-          readMorphImportance(f), s.network, s.has_macro ? s.macro : MacroSpec{},
-          tr("Stage 1 of %1").arg(QFileInfo(path).fileName())));
+    // A Stage 1 output carries its importance tables (/morph), and a Stage 2 output points at
+    // its Stage 1 file: the Layer importance tab shows the last step's, costed on the macro the
+    // network was adapted to.
+    const std::string morph_file = s.stage == "stage2" ? s.lineage.stage1.file : file;
+    if (!morph_file.empty()) {
+      const H5File f(morph_file, H5File::Mode::kRead);
+      if (f.exists("/morph")) {
+        Q_EMIT importanceReady(importanceFromFile(
+            readMorphImportance(f), s.network, s.has_macro ? s.macro : MacroSpec{},
+            tr("Stage 1 of %1").arg(QFileInfo(QString::fromStdString(morph_file)).fileName())));
+      }
     }
   } catch (const std::exception& e) {
     Q_EMIT failed(tr("Opening %1").arg(path), QString::fromStdString(e.what()));

@@ -374,10 +374,23 @@ void MainWindow::connectEngine() {
     checkpoint_pending_ = false;
     // An adapted network's numbers belong to the macro it was adapted to (Stage 1: its packing).
     if (s.has_macro) macro_panel_->setSpec(s.macro);
-    model_panel_->showCheckpoint(s);
-    model_->setBaselineCheckpoint(s);
     // A plain checkpoint is the project now (a run's own stage files keep the run).
-    if (current_run_.isEmpty() || !s.path.startsWith(current_run_ + ".stages/")) {
+    const bool run_stage = !current_run_.isEmpty() && s.path.startsWith(current_run_ + ".stages/");
+    if (s.has_lineage && !run_stage) {
+      showAdaptedCheckpoint(s);
+    } else {
+      if (showing_adapted_ && !run_stage) {
+        // The chain of the adapted checkpoint shown before is not this network's.
+        model_->clearStageResults();
+        importance_->setData({});
+        summary_->setRunNote({});
+        stage1_file_.clear();
+        showing_adapted_ = false;
+      }
+      model_panel_->showCheckpoint(s);
+      model_->setBaselineCheckpoint(s);
+    }
+    if (!run_stage) {
       current_run_.clear();
       kLastProject.set(s.path);
       resetSliderAccuracy();
@@ -415,6 +428,7 @@ void MainWindow::connectEngine() {
     // A new baseline becomes the open checkpoint (Stage 1 / ADC results stay beside it).
     if (!o.checkpoint.isEmpty()) {
       model_->clearStageResults();
+      stage1_file_.clear();
       model_panel_->chooseCheckpoint(o.checkpoint);
     }
   });
@@ -535,7 +549,7 @@ void MainWindow::startFullPipeline() {
 }
 
 void MainWindow::startStage2() {
-  const QString in = requireCheckpoint(tr("Stage 2"));
+  const QString in = stageInput(tr("Stage 2"));
   if (in.isEmpty()) return;
   Stage2Request request;
   request.in_checkpoint = in.toStdString();
@@ -598,8 +612,73 @@ void MainWindow::offerQuickCheckpoint(const QString& path, int rank, const Datas
   evaluator_->setCheckpoint(path, data);
 }
 
+// A Stage 1 or Stage 2 checkpoint opened on its own: the Summary shows the chain it records
+// (engine/store/checkpoint_lineage.h), the model panel its baseline (what Stage 1 starts from)
+// and Stage 2 / ADC sweep jobs start from its Stage 1 file, as after opening a run.
+void MainWindow::showAdaptedCheckpoint(const CheckpointSummary& s) {
+  const CheckpointLineage& l = s.lineage;
+  auto q = [](const std::string& t) { return QString::fromStdString(t); };
+  const QString name = QFileInfo(s.path).fileName();
+  showing_adapted_ = true;
+  model_->clearStageResults();
+  importance_->setData({});
+  recorded_lines_.clear();
+  CheckpointSummary base = s;
+  base.has_lineage = false;
+  if (l.baseline.known) {
+    base.path = q(l.baseline.file);  // "" when the file is not there: figures from the records
+    base.stage = "float";
+    base.network = l.baseline.network;
+    base.epochs = static_cast<int>(l.baseline.epochs);
+    base.test_accuracy = l.baseline.accuracy;
+    base.test_accuracy_curve.clear();
+    base.created.clear();
+    base.recorded_in = name;
+  }
+  model_panel_->showCheckpoint(base);
+  model_->setBaselineCheckpoint(base);
+  stage1_file_.clear();
+  if (l.stage1.known) {
+    model_->setStage1Result(l.stage1.network, l.stage1.accuracy);
+    stage1_file_ = q(l.stage1.file);
+  }
+  QStringList notes;
+  if (s.stage == "stage2") {
+    Stage2Result r;
+    r.accuracy = l.stage2.accuracy;
+    r.stored_bits = l.stored_bits;
+    r.compression = l.compression;
+    r.source = name;
+    model_->setStage2Result(r);
+    if (s.has_macro) evaluator_->setStage2(s.macro, r.accuracy, r.source);
+    notes << tr("Opened %1 (Stage 2)%2%3.")
+                 .arg(name)
+                 .arg(l.stage1.file.empty() ? QString()
+                                            : tr(", from Stage 1 %1")
+                                                  .arg(QFileInfo(q(l.stage1.file)).fileName()))
+                 .arg(l.baseline.file.empty()
+                          ? QString()
+                          : tr(", baseline %1").arg(QFileInfo(q(l.baseline.file)).fileName()));
+  } else {
+    notes << tr("Opened %1 (Stage 1)%2.")
+                 .arg(name)
+                 .arg(l.baseline.file.empty()
+                          ? QString()
+                          : tr(", baseline %1").arg(QFileInfo(q(l.baseline.file)).fileName()));
+  }
+  for (const std::string& n : l.notes) notes << q(n);
+  summary_->setRunNote(notes.join(" "));
+}
+
+QString MainWindow::stageInput(const QString& job) {
+  if (!stage1_file_.isEmpty() && QFileInfo::exists(stage1_file_)) return stage1_file_;
+  return requireCheckpoint(job);
+}
+
 void MainWindow::onRunOpened(const RunOpened& run) {
   checkpoint_pending_ = false;
+  stage1_file_.clear();
+  showing_adapted_ = false;
   resetSliderAccuracy();
   run_macro_ = run.macro;
   try {
@@ -646,6 +725,7 @@ void MainWindow::onRunStage(const RunStageData& d) {
     offerQuickCheckpoint(d.stage_file, 0, run_data_);
   } else if (d.name == "stage1") {
     if (d.has_network) model_->setStage1Result(d.network, d.accuracy);
+    stage1_file_ = d.stage_file;
     if (!d.importance.isEmpty()) importance_->setData(d.importance);
     offerQuickCheckpoint(d.stage_file, 1, run_data_);
   } else if (d.name == "stage2") {
@@ -688,6 +768,13 @@ QString MainWindow::requireCheckpoint(const QString& job) {
                                 "or open a checkpoint first.").arg(job));
     return {};
   }
+  if (ck->path.isEmpty()) {
+    QMessageBox::information(this, job,
+                             tr("%1 starts from the baseline network, and its file is not "
+                                "there (the figures shown come from %2): open the baseline "
+                                "checkpoint first.").arg(job, ck->recorded_in));
+    return {};
+  }
   return ck->path;
 }
 
@@ -715,7 +802,7 @@ void MainWindow::startStage1() {
 }
 
 void MainWindow::startAdcSweep() {
-  const QString in = requireCheckpoint(tr("ADC sweep"));
+  const QString in = stageInput(tr("ADC sweep"));
   if (in.isEmpty()) return;
   AdcSweepRequest request;
   request.job.in_checkpoint = in.toStdString();

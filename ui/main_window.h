@@ -135,6 +135,9 @@ class MainWindow : public QMainWindow {
   void offerQuickCheckpoint(const QString& path, int rank, const DatasetConfig& data);
   // The open checkpoint, or "" after telling the user a job needs one.
   QString requireCheckpoint(const QString& job);
+  // Stage 2 / ADC sweep input: the Stage 1 file when one is known, else requireCheckpoint().
+  QString stageInput(const QString& job);
+  void showAdaptedCheckpoint(const CheckpointSummary& s);
   // The first launch (no stored results) starts the quick pipeline so every tab fills within
   // minutes while the user watches.
   void maybeStartFirstLaunchPipeline();
@@ -179,6 +182,11 @@ class MainWindow : public QMainWindow {
   bool checkpoint_pending_ = false;
   bool first_launch_enabled_ = true;
   QString current_run_;
+  // The Stage 1 network's file once one is known (a run's stage1 file, an opened Stage 1 / 2
+  // checkpoint's): what Stage 2 and ADC sweep jobs start from. "" otherwise (they start from
+  // the baseline checkpoint).
+  QString stage1_file_;
+  bool showing_adapted_ = false;  // the Summary shows an opened adapted checkpoint's chain
   QString sweep_file_pending_;  // the .h5 being opened, for the recent list
   QStringList recorded_lines_;  // the run file's recorded stages, under the summary table
 };

@@ -19,6 +19,7 @@
 #include "engine/cim/macro_spec.h"
 #include "engine/data/dataset_catalog.h"
 #include "engine/nn/spec/network_spec.h"
+#include "engine/store/checkpoint_lineage.h"
 
 namespace cimscope {
 
@@ -166,10 +167,18 @@ struct CheckpointSummary {
   double test_accuracy = -1;  // 0..1 after the last epoch, < 0 if not recorded
   QVector<double> test_accuracy_curve;  // per epoch, 0..1
   QString created;            // ISO 8601
+  // Set when the figures were not read from `path` but from an adapted checkpoint's records
+  // (its baseline as /morph stores it): that file's name. `path` is "" if the baseline's file
+  // is not there.
+  QString recorded_in;
   // The macro the network was adapted to: a Stage 2 checkpoint's quantization macro, a Stage 1
   // one's morph macro (its array and packing). has_macro false for a float checkpoint.
   bool has_macro = false;
   MacroSpec macro;
+  // A Stage 1 / Stage 2 checkpoint's chain (its baseline, its Stage 1 network), as its records
+  // say; has_lineage false for a float checkpoint.
+  bool has_lineage = false;
+  CheckpointLineage lineage;
 };
 
 // Per-layer importance for the Layer importance tab. Filled by an adapter from Stage 1's result

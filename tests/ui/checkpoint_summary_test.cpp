@@ -1,6 +1,8 @@
 // A checkpoint written by `cimscope-cli train --out` opens in the GUI: the summary shows its
 // accuracy, the model panel takes its network, and relaunch reopens it.
 #include <QCoreApplication>
+#include <QFile>
+#include <QLocale>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -58,6 +60,85 @@ class CheckpointSummaryTest : public QObject {
     w.close();
   }
 
+  // A Stage 1 output and a Stage 2 output opened on their own show the chain they record:
+  // baseline, Stage 1 and Stage 2 columns with the CLI's own figures, compression against the
+  // baseline's weights; a Stage 2 file whose source is gone still fills its columns and says so.
+  void adaptedCheckpointsShowTheirChain() {
+    const QString s1 = dir_.filePath("lenet5_s1.h5");
+    const QString s2 = dir_.filePath("lenet5_s2.h5");
+    const QStringList data = {"--dataset", "synthetic", "--subset-train", "400", "--subset-test",
+                              "100", "--batch", "50", "--threads", "1", "--json"};
+    const QJsonObject m = runCli(QStringList{"morph", "--in", checkpoint_, "--packing", "packed",
+                                             "--keep-params", "0.6", "--shrink-epochs", "1",
+                                             "--finetune-epochs", "1", "--out", s1} + data);
+    const QJsonObject q = runCli(QStringList{"qat", "--in", s1, "--epochs", "1", "--out", s2} + data);
+    QVERIFY(!m.isEmpty() && !q.isEmpty());
+    const QJsonObject base = m.value("baseline").toObject();
+    const QJsonObject adapted = m.value("adapted").toObject();
+    auto pct = [](double f) { return QString::number(100 * f, 'f', 2) + " %"; };
+    const QLocale loc;
+    auto count = [&](const QJsonObject& o, const char* k) {
+      return loc.toString(static_cast<qlonglong>(o.value(k).toDouble()));
+    };
+
+    MainWindow w;
+    w.show();
+    w.openCheckpoint(s1);
+    QTRY_VERIFY_WITH_TIMEOUT(w.explorerModel()->hasStage1(), 30000);
+    QCOMPARE(w.summaryPanel()->cell("Accuracy", 0), pct(base.value("accuracy").toDouble()));
+    QCOMPARE(w.summaryPanel()->cell("Parameters", 0), count(base, "params"));
+    QCOMPARE(w.summaryPanel()->cell("Accuracy", 1), pct(adapted.value("accuracy").toDouble()));
+    QCOMPARE(w.summaryPanel()->cell("Parameters", 1), count(adapted, "params"));
+    QVERIFY(w.summaryPanel()->cell("Parameters", 2).contains("no Stage 2"));
+    // The model panel holds the baseline (what Stage 1 starts from), by its own file.
+    QCOMPARE(QFileInfo(w.modelPanel()->checkpointPath()).canonicalFilePath(),
+             QFileInfo(checkpoint_).canonicalFilePath());
+
+    w.openCheckpoint(s2);
+    QTRY_VERIFY_WITH_TIMEOUT(w.explorerModel()->hasStage2(), 30000);
+    QCOMPARE(w.summaryPanel()->cell("Accuracy", 0), pct(base.value("accuracy").toDouble()));
+    QCOMPARE(w.summaryPanel()->cell("Accuracy", 1), pct(adapted.value("accuracy").toDouble()));
+    QCOMPARE(w.summaryPanel()->cell("Accuracy", 2), pct(q.value("cim_accuracy").toDouble()));
+    // 1 - stored bits / (32 x the baseline's weights), from the two CLI outputs.
+    const double stored = q.value("stored_weight_bits").toDouble();
+    const double vs_base = 1.0 - stored / (32.0 * base.value("weights").toDouble());
+    QVERIFY(stored > 0);
+    QVERIFY2(w.summaryPanel()->cell("Compression", 2)
+                 .startsWith(QString::number(100 * vs_base, 'f', 1) + " % fewer weight bits"),
+             qPrintable(w.summaryPanel()->cell("Compression", 2)));
+    QVERIFY(w.findChild<QLabel*>("summaryNote")->text().contains("lenet5_s1.h5"));
+
+    // A QAT continued from the Stage 2 file leads through it to the same Stage 1 and baseline.
+    const QString s3 = dir_.filePath("lenet5_s3.h5");
+    const QJsonObject q3 = runCli(QStringList{"qat", "--in", s2, "--epochs", "1", "--out", s3} + data);
+    QVERIFY(!q3.isEmpty());
+    w.openCheckpoint(s3);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        w.findChild<QLabel*>("summaryNote")->text().contains("lenet5_s3.h5"), 30000);
+    QCOMPARE(w.summaryPanel()->cell("Accuracy", 0), pct(base.value("accuracy").toDouble()));
+    QCOMPARE(w.summaryPanel()->cell("Accuracy", 1), pct(adapted.value("accuracy").toDouble()));
+    QCOMPARE(w.summaryPanel()->cell("Accuracy", 2), pct(q3.value("cim_accuracy").toDouble()));
+
+    // Its Stage 1 file gone (qat recorded it by the path it was given, here absolute): Stage 1
+    // is known only by what the Stage 2 file records, the baseline not at all.
+    QVERIFY(QFile::rename(s1, s1 + ".moved"));
+    w.openCheckpoint(s2);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        w.findChild<QLabel*>("summaryNote")->text().contains("not found"), 30000);
+    QCOMPARE(w.summaryPanel()->cell("Accuracy", 1), pct(q.value("source_accuracy").toDouble()));
+    QCOMPARE(w.summaryPanel()->cell("Accuracy", 2), pct(q.value("cim_accuracy").toDouble()));
+    const double vs_own = 1.0 - stored / (32.0 * q.value("weights").toDouble());
+    QVERIFY(w.summaryPanel()->cell("Compression", 2)
+                .startsWith(QString::number(100 * vs_own, 'f', 1) + " % fewer weight bits"));
+
+    // A float checkpoint opened next clears the chain.
+    w.openCheckpoint(checkpoint_);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.explorerModel()->hasStage1(), 30000);
+    QVERIFY(!w.explorerModel()->hasStage2());
+    QVERIFY(!w.findChild<QLabel*>("summaryNote")->text().contains("Opened"));
+    w.close();
+  }
+
   void relaunchReopensTheLastProject() {
     MainWindow w;
     w.show();
@@ -90,6 +171,16 @@ class CheckpointSummaryTest : public QObject {
   }
 
  private:
+  QJsonObject runCli(const QStringList& args) {
+    QProcess p;
+    p.start(cli_, args);
+    if (!p.waitForFinished(180000) || p.exitCode() != 0) {
+      qWarning("%s", p.readAllStandardError().constData());
+      return {};
+    }
+    return QJsonDocument::fromJson(p.readAllStandardOutput()).object();
+  }
+
   QTemporaryDir dir_;
   QString cli_;
   QString checkpoint_;

@@ -154,11 +154,16 @@ void SummaryPanel::refresh() {
   if (const auto& ck = model_->baselineCheckpoint()) {
     accuracy = ck->test_accuracy >= 0 ? QStringLiteral("%1 %").arg(100 * ck->test_accuracy, 0, 'f', 2)
                                       : tr("not recorded");
-    notes << tr("Baseline accuracy: float test accuracy stored in %1 (%2 epoch(s)%3), not "
-                "quantized to this macro.")
-                 .arg(QFileInfo(ck->path).fileName())
-                 .arg(ck->epochs)
-                 .arg(ck->dataset.isEmpty() ? QString() : tr(", %1").arg(ck->dataset));
+    if (ck->path.isEmpty()) {
+      notes << tr("Baseline: widths and float test accuracy as %1 records them (the baseline's "
+                  "own file is not there).").arg(ck->recorded_in);
+    } else {
+      notes << tr("Baseline accuracy: float test accuracy stored in %1 (%2 epoch(s)%3), not "
+                  "quantized to this macro.")
+                   .arg(QFileInfo(ck->path).fileName())
+                   .arg(ck->epochs)
+                   .arg(ck->dataset.isEmpty() ? QString() : tr(", %1").arg(ck->dataset));
+    }
   }
   fillColumn(0, &base, base, base_params, base_params, accuracy);
   if (model_->hasStage1()) {
