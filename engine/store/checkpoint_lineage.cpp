@@ -57,8 +57,10 @@ Header header(const std::string& path) {
 
 // A Stage 1 output's own records: the baseline step of /morph (widths, accuracy, the baseline
 // file it names) and the last step's accuracy.
+CheckpointLineage lineageOf(const std::string& path, int depth);
+
 void readMorph(const std::string& path, const NetworkSpec& adapted, std::int64_t epochs,
-               CheckpointLineage& out) {
+               int depth, CheckpointLineage& out) {
   out.stage1.network = adapted;
   out.stage1.file = path;
   out.stage1.weights = weightsOf(adapted);
@@ -97,15 +99,21 @@ void readMorph(const std::string& path, const NetworkSpec& adapted, std::int64_t
                         " not found next to " + name(path) + " (its figures are from /morph)");
   } else {
     try {
-      b.epochs = readCheckpointHeader(b.file).epochs_completed;
+      const CheckpointData h = readCheckpointHeader(b.file);
+      b.epochs = h.epochs_completed;
+      // Stage 1 run again on a Stage 1 output (e.g. a longer fine-tune with the widths kept):
+      // the float network is that file's baseline.
+      if (h.stage == "stage1" && depth < 8) {
+        const CheckpointLineage earlier = lineageOf(b.file, depth + 1);
+        if (earlier.baseline.known) b = earlier.baseline;
+        out.notes.insert(out.notes.end(), earlier.notes.begin(), earlier.notes.end());
+      }
     } catch (const std::exception& e) {
       out.notes.push_back("baseline " + name(b.file) + " unreadable: " + e.what());
       b.file.clear();
     }
   }
 }
-
-CheckpointLineage lineageOf(const std::string& path, int depth);
 
 void readStage2(const std::string& path, const Header& h, int depth, CheckpointLineage& out) {
   const nlohmann::json& config = h.training_config;
@@ -177,7 +185,7 @@ CheckpointLineage lineageOf(const std::string& path, int depth) {
   CheckpointLineage out;
   out.stage = h.stage;
   if (h.stage == "stage1") {
-    readMorph(path, h.network, h.epochs, out);
+    readMorph(path, h.network, h.epochs, depth, out);
   } else if (h.stage == "stage2") {
     readStage2(path, h, depth, out);
   } else {

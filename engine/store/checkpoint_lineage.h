@@ -10,7 +10,7 @@ namespace cimscope {
 
 // Where a checkpoint came from, as the files themselves record it (docs/hdf5-schema.md): a
 // Stage 1 output's /morph group names its float baseline and holds that network's widths and
-// accuracy; a Stage 2 output's training_config "qat" names its source checkpoint, which is read
+// accuracy (a Stage 1 run on a Stage 1 output leads on to that file's baseline); a Stage 2 output's training_config "qat" names its source checkpoint, which is read
 // in turn when it can be found (an absolute path, or one relative to the Stage 2 file's folder).
 // Lets the UI put an opened adapted checkpoint into the Stage 1 / Stage 2 columns beside the
 // baseline it was made from, instead of calling it a baseline. Torch-free.

@@ -119,6 +119,24 @@ class CheckpointSummaryTest : public QObject {
     QCOMPARE(w.summaryPanel()->cell("Accuracy", 1), pct(adapted.value("accuracy").toDouble()));
     QCOMPARE(w.summaryPanel()->cell("Accuracy", 2), pct(q3.value("cim_accuracy").toDouble()));
 
+    // Stage 1 run again on the Stage 1 output (widths kept, fine-tune only): the baseline is
+    // still the float network, not the first Stage 1 file.
+    const QString s1b = dir_.filePath("lenet5_s1b.h5");
+    const QJsonObject m2 = runCli(QStringList{"morph", "--in", s1, "--shrink-epochs", "0",
+                                              "--threshold", "0", "--min-keep", "1",
+                                              "--max-expand", "1", "--finetune-epochs", "1",
+                                              "--out", s1b} + data);
+    QVERIFY(!m2.isEmpty());
+    w.openCheckpoint(s1b);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        w.findChild<QLabel*>("summaryNote")->text().contains("lenet5_s1b.h5"), 30000);
+    QCOMPARE(w.summaryPanel()->cell("Accuracy", 0), pct(base.value("accuracy").toDouble()));
+    QCOMPARE(w.summaryPanel()->cell("Parameters", 0), count(base, "params"));
+    QCOMPARE(w.summaryPanel()->cell("Accuracy", 1),
+             pct(m2.value("adapted").toObject().value("accuracy").toDouble()));
+    QCOMPARE(QFileInfo(w.modelPanel()->checkpointPath()).canonicalFilePath(),
+             QFileInfo(checkpoint_).canonicalFilePath());
+
     // Its Stage 1 file gone (qat recorded it by the path it was given, here absolute): Stage 1
     // is known only by what the Stage 2 file records, the baseline not at all.
     QVERIFY(QFile::rename(s1, s1 + ".moved"));
