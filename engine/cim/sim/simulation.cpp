@@ -127,7 +127,14 @@ SimulationResult simulateCheckpoint(const SimulationConfig& config, const Datase
     r.class_accuracy.push_back(count[c] ? static_cast<double>(correct[c]) / count[c] : 0.0);
   }
   r.accuracy = r.samples ? static_cast<double>(total) / r.samples : 0;
-  const MappingReport map = mapNetwork(model.shape(), macro);
+  // The cost of what the macro runs: layers kept in float (--exclude-first-last) run outside
+  // it, so they take no tiles, cycles, conversions or energy here.
+  NetworkShape on_macro = model.shape();
+  on_macro.layers.clear();
+  for (const auto& l : model.layers()) {
+    if (l->quantized()) on_macro.layers.push_back(l->shape());
+  }
+  const MappingReport map = mapNetwork(on_macro, macro);
   r.per_inference = map.total;
   r.compute_cycles = map.total.latency_cycles * r.samples;
   r.adc_conversions = map.total.adc_conversions * r.samples;

@@ -38,7 +38,8 @@ struct SimulationResult {
   std::int64_t samples = 0;
   std::vector<double> class_accuracy;
   std::vector<SimulatedLayer> layers;
-  MappingTotals per_inference;    // the cost model for one image (docs/macro-model.md)
+  MappingTotals per_inference;    // the cost model for one image (docs/macro-model.md), of
+                                  // the layers on the macro (excluded ones run in float)
   std::int64_t compute_cycles = 0;   // per_inference.latency_cycles * samples
   std::int64_t adc_conversions = 0;  // per_inference.adc_conversions * samples
   double energy_uj = 0;              // per_inference.energy_pj * samples / 1e6

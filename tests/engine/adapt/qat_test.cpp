@@ -16,6 +16,7 @@
 #include "engine/nn/quant_setup.h"
 #include "engine/nn/spec/network_templates.h"
 #include "engine/store/checkpoint.h"
+#include "engine/cim/network_mapper.h"
 #include "engine/cim/sim/simulation.h"
 #include "engine/nn/model_checkpoint.h"
 #include "engine/store/h5_file.h"
@@ -86,6 +87,32 @@ TEST(Qat, TrainsWritesAQuantizedCheckpointTheSimulatorAgreesWith) {
   EXPECT_LT(s.max_logit_difference, 1e-4);
   EXPECT_DOUBLE_EQ(s.accuracy, r.cim_eval.accuracy);
   EXPECT_GT(s.adc_conversions, 0);
+}
+
+TEST(Qat, SimulatorCostsOnlyTheLayersOnTheMacro) {
+  test::TempDir dir;
+  const Dataset d = tinyData();
+  const std::string f = floatCheckpoint(d, dir);
+  TrainObserver quiet;
+  QatJob j = qatJob(f, dir.file("xfl.h5"), true);
+  j.quant.exclude_first_last = true;
+  runQat(j, d, quiet);
+  SimulationConfig sc;
+  sc.checkpoint = dir.file("xfl.h5");
+  sc.threads = 1;
+  const SimulationResult s = simulateCheckpoint(sc, d);
+  ASSERT_GE(s.layers.size(), 3u);
+  EXPECT_FALSE(s.layers.front().quantized);
+  EXPECT_FALSE(s.layers.back().quantized);
+  // Conversions the simulator counted, layer by layer, against the cost model's count.
+  std::int64_t counted = 0;
+  for (const auto& l : s.layers) counted += l.conversions;
+  EXPECT_EQ(s.per_inference.adc_conversions * s.samples, counted);
+  // The same network mapped whole costs more: the first and last layer's conversions.
+  const LoadedModel m = loadModel(dir.file("xfl.h5"));
+  const MappingReport whole = mapNetwork(buildNetworkShape(m.spec), m.quant->macro);
+  EXPECT_EQ(whole.total.adc_conversions - s.per_inference.adc_conversions,
+            whole.layers.front().adc_conversions + whole.layers.back().adc_conversions);
 }
 
 TEST(Qat, AdcSweepWritesBothCurvesAndResumes) {
