@@ -13,11 +13,17 @@
 namespace cimscope {
 
 namespace {
-// A macro's fields as text, without the informational ones (and without adc_bits for an ADC
-// sweep, which varies only that field): equal text, same design point.
+// A macro's fields as text, without the ones that cannot change a network's accuracy (and
+// without adc_bits for an ADC sweep, which varies only that field): equal text, same accuracy.
+// Dropped: the informational fields, and placement, timing and energy (packing, chip size, bus,
+// clock, ADC count, energies), which `simulate` also lets differ from the trained macro.
 QString macroKey(const MacroSpec& macro, bool without_adc_bits = false) {
   nlohmann::json j = macroSpecToJson(macro);
-  for (const char* informational : {"name", "citation", "notes"}) j.erase(informational);
+  for (const char* no_effect :
+       {"name", "citation", "notes", "packing", "macros_on_chip", "bus_bits", "clock_mhz", "adcs",
+        "e_adc_pj", "e_adc_ref_bits", "e_mac_pj", "e_write_pj"}) {
+    j.erase(no_effect);
+  }
   if (without_adc_bits) j.erase("adc_bits");
   return QString::fromStdString(j.dump());
 }

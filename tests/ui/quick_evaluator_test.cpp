@@ -99,6 +99,33 @@ class QuickEvaluatorTest : public QObject {
     QCOMPARE(e.lastRequestId(), 0);  // nothing was evaluated
   }
 
+  // Placement, timing and energy do not change what the ADC sees: a stored curve for the packed
+  // macro answers for the dedicated one (and another chip size, clock, energy); other bits do not.
+  void storedResultsIgnoreFieldsThatCannotChangeAccuracy() {
+    QuickEvaluator e;
+    e.setCheckpoint(checkpoint_, synthetic(64));
+    MacroSpec packed;
+    packed.packing = Packing::kPacked;
+    AdcSweepData adc;
+    adc.source = "adc_sweep.h5";
+    adc.has_macro = true;
+    adc.macro = packed;
+    adc.curves.push_back({adcAwareCurveName(), {QPointF(5, 0.9273)}});
+    e.setAdcSweep(adc);
+    MacroSpec other = packed;
+    other.packing = Packing::kDedicated;
+    other.macros_on_chip = 64;
+    other.clock_mhz = 200;
+    other.e_adc_pj = 0.5;
+    e.setMacro(other);
+    QCOMPARE(e.current().kind, Kind::kStored);
+    QCOMPARE(e.current().accuracy, 0.9273);
+    MacroSpec wider = other;
+    wider.weight_bits = 8;
+    e.setMacro(wider);
+    QVERIFY(e.current().kind != Kind::kStored);
+  }
+
   // Three slider moves inside the debounce interval send one request, for the last position.
   void debouncedEvaluationIsLabelledNotRetrained() {
     QuickEvaluator e;

@@ -68,7 +68,18 @@ void AdcAccuracyChart::setData(const AdcSweepData& data) {
   x->setLabelFormat("%d");
   auto* y = new QValueAxis;
   y->setTitleText(tr("Test accuracy (%)"));
-  y->setRange(0, 100);
+  // From a round number under the lowest point to 100 %: the curves of a good network sit
+  // within a few points of each other and would be a flat band on a 0-100 axis.
+  double lowest = 100;
+  for (const auto& curve : data.curves) {
+    for (const QPointF& p : curve.points) lowest = std::min(lowest, 100 * p.y());
+  }
+  if (quick_accuracy_ >= 0) lowest = std::min(lowest, 100 * quick_accuracy_);
+  const double y_lo = std::max(0.0, std::floor((lowest - 5) / 10) * 10);
+  y->setRange(y_lo, 100);
+  y->setTickType(QValueAxis::TicksDynamic);
+  y->setTickAnchor(0);
+  y->setTickInterval(100 - y_lo <= 30 ? 5 : 10);
   y->setLabelFormat("%d");
   c->addAxis(x, Qt::AlignBottom);
   c->addAxis(y, Qt::AlignLeft);
