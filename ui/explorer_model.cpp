@@ -39,6 +39,7 @@ void ExplorerModel::setStage1Result(const NetworkSpec& network, double accuracy)
 
 void ExplorerModel::setStage2Result(const Stage2Result& result) {
   stage2_ = result;
+  remap();
   Q_EMIT resultsChanged();
 }
 
@@ -70,6 +71,23 @@ void ExplorerModel::remap() {
       stage1_ = mapNetwork(stage1_shape_, macro_);
     } catch (const std::exception& e) {
       stage1_error_ = QString::fromStdString(e.what());
+    }
+  }
+  // Stage 2 runs Stage 1's network (or the baseline's); with its first and last layers kept in
+  // float only the layers between them are on the macro.
+  has_stage2_mapping_ = false;
+  if (stage2_ && stage2_->first_last_in_float && error_.isEmpty()) {
+    const bool s1 = stage1_network_ && stage1_error_.isEmpty();
+    NetworkShape on_macro = s1 ? stage1_shape_ : shape_;
+    if (on_macro.layers.size() > 2) {
+      on_macro.layers.erase(on_macro.layers.end() - 1);
+      on_macro.layers.erase(on_macro.layers.begin());
+      try {
+        stage2_mapping_ = mapNetwork(on_macro, macro_);
+        has_stage2_mapping_ = true;
+      } catch (const std::exception&) {
+        // Shown with Stage 1's mapping then.
+      }
     }
   }
   Q_EMIT mappingChanged();

@@ -40,6 +40,10 @@ class ExplorerModel : public QObject {
   // Stage 2 keeps Stage 1's (or the baseline's) widths; it changes weight/ADC behaviour only.
   bool hasStage2() const { return stage2_.has_value(); }
   const std::optional<Stage2Result>& stage2Result() const { return stage2_; }
+  // Stage 2's own mapping when it differs from Stage 1's: its first and last layers kept in
+  // float (off the macro). Otherwise Stage 2 maps as Stage 1 (or the baseline).
+  bool hasStage2Mapping() const { return has_stage2_mapping_; }
+  const MappingReport& stage2Mapping() const { return stage2_mapping_; }
 
  public Q_SLOTS:
   void setMacro(const cimscope::MacroSpec& macro);
@@ -74,6 +78,8 @@ class ExplorerModel : public QObject {
   std::optional<CheckpointSummary> checkpoint_;
   std::optional<double> stage1_accuracy_;
   std::optional<Stage2Result> stage2_;
+  bool has_stage2_mapping_ = false;
+  MappingReport stage2_mapping_;
 };
 
 }  // namespace cimscope

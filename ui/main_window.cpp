@@ -524,6 +524,7 @@ int MainWindow::startPipeline(const std::string& config_json, const QString& run
   resetSliderAccuracy();
   run_macro_ = config.macro();
   run_data_ = config.dataset;
+  run_first_last_in_float_ = config.stage2.exclude_first_last;
   current_run_ = run_file;
   recorded_lines_.clear();
   summary_->setRunNote({});
@@ -648,6 +649,7 @@ void MainWindow::showAdaptedCheckpoint(const CheckpointSummary& s) {
     r.accuracy = l.stage2.accuracy;
     r.stored_bits = l.stored_bits;
     r.compression = l.compression;
+    r.first_last_in_float = l.first_last_in_float;
     r.source = name;
     model_->setStage2Result(r);
     if (s.has_macro) evaluator_->setStage2(s.macro, r.accuracy, r.source);
@@ -682,10 +684,14 @@ void MainWindow::onRunOpened(const RunOpened& run) {
   resetSliderAccuracy();
   run_macro_ = run.macro;
   try {
-    run_data_ = ExperimentConfig::fromJson(nlohmann::json::parse(run.config_json.toStdString()),
-                                           "run config").dataset;
+    const ExperimentConfig config =
+        ExperimentConfig::fromJson(nlohmann::json::parse(run.config_json.toStdString()),
+                                   "run config");
+    run_data_ = config.dataset;
+    run_first_last_in_float_ = config.stage2.exclude_first_last;
   } catch (const std::exception&) {
     run_data_ = model_panel_->datasetConfig();  // the engine already read it; not expected
+    run_first_last_in_float_ = false;
   }
   current_run_ = run.run_file;
   recorded_lines_.clear();
@@ -733,6 +739,7 @@ void MainWindow::onRunStage(const RunStageData& d) {
     r.accuracy = d.accuracy;
     r.stored_bits = d.stored_bits;
     r.compression = d.compression;
+    r.first_last_in_float = run_first_last_in_float_;
     r.source = tr("stage2 of %1").arg(QFileInfo(d.run_file).fileName());
     model_->setStage2Result(r);
     evaluator_->setStage2(run_macro_, d.accuracy, r.source);

@@ -168,6 +168,7 @@ class MainWindow : public QMainWindow {
   int quick_rank_ = -1;        // rank of the checkpoint quick evaluations use (-1: none)
   MacroSpec run_macro_;        // the macro the open run (or the last Stage 2 job) ran on
   DatasetConfig run_data_;     // the open run's data set
+  bool run_first_last_in_float_ = false;  // the open run's stage2.exclude_first_last
   SweepExplorerPanel* sweep_;
   JobsPanel* jobs_panel_;
   QDockWidget* jobs_dock_ = nullptr;

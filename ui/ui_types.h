@@ -134,6 +134,7 @@ struct Stage2Result {
   qint64 stored_bits = 0;    // weight bits stored: quantized layers at weight_bits, layers kept
                              // in float at 32; 0 unknown
   double compression = 0;    // 1 - stored_bits / (32 x float baseline weights)
+  bool first_last_in_float = false;  // first and last layers kept in float, off the macro
   QString source;            // "stage2 of run.h5"
 };
 

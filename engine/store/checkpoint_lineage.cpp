@@ -133,6 +133,7 @@ void readStage2(const std::string& path, const Header& h, int depth, CheckpointL
     throw StoreError(path + ": training_config quantization.macro.weight_bits missing");
   }
   const bool exclude = quant.value("exclude_first_last", false);
+  out.first_last_in_float = exclude;
   const NetworkShape shape = buildNetworkShape(h.network);
   for (std::size_t i = 0; i < shape.layers.size(); ++i) {
     const bool kept_float = exclude && (i == 0 || i + 1 == shape.layers.size());

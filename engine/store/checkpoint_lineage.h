@@ -34,6 +34,7 @@ struct CheckpointLineage {
   std::int64_t stored_bits = 0;
   double compression = 0;
   bool compression_vs_baseline = false;
+  bool first_last_in_float = false;  // trained with --exclude-first-last: not on the macro
   // What could not be traced, one line each ("source resnet20_s1.h5 not found next to ...").
   std::vector<std::string> notes;
 };

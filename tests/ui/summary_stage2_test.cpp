@@ -5,6 +5,7 @@
 #include <QtTest>
 
 #include "engine/cim/network_mapper.h"
+#include "engine/nn/spec/network_shape.h"
 #include "engine/nn/spec/network_templates.h"
 #include "tests/ui/ui_test_main.h"
 #include "ui/explorer_model.h"
@@ -76,6 +77,36 @@ class SummaryStage2Test : public QObject {
              QStringLiteral("90.0 % fewer weight bits than float32, %1 % fewer parameters")
                  .arg(100 * (1.0 - double(p1) / p0), 0, 'f', 1));
     QCOMPARE(panel.cell("Parameters", 2), QLocale().toString(p1));
+  }
+
+  // First and last layers kept in float: Stage 2's macros, cycles and energy are those of the
+  // layers between them, mapped here on their own; Stage 1's column keeps every layer.
+  void stage2WithFirstAndLastInFloatCostsOnlyTheLayersOnTheMacro() {
+    ExplorerModel model;
+    NetworkSpec net;
+    net.model = "resnet20";
+    model.setNetwork(net);
+    SummaryPanel panel(&model);
+    model.setStage1Result(net, 0.9);
+    Stage2Result r;
+    r.accuracy = 0.89;
+    r.stored_bits = 1000000;
+    r.compression = 0.9;
+    r.first_last_in_float = true;
+    model.setStage2Result(r);
+    NetworkShape middle = buildNetworkShape(net);
+    middle.layers.erase(middle.layers.end() - 1);
+    middle.layers.erase(middle.layers.begin());
+    const MappingTotals t = mapNetwork(middle, model.macro()).total;
+    const MappingTotals all = mapNetwork(buildNetworkShape(net), model.macro()).total;
+    QVERIFY(t.energy_pj < all.energy_pj);
+    const QString energy = QStringLiteral("%1 nJ").arg(t.energy_pj / 1000.0, 0, 'f', 2);
+    QCOMPARE(panel.cell("Energy per inference", 2), energy);
+    QCOMPARE(panel.cell("Energy per inference", 1),
+             QStringLiteral("%1 nJ").arg(all.energy_pj / 1000.0, 0, 'f', 2));
+    QVERIFY(panel.cell("Utilization", 2) ==
+            QStringLiteral("%1 %").arg(100 * t.utilization, 0, 'f', 1));
+    QVERIFY(panel.noteText().contains("run in float outside the macro"));
   }
 };
 

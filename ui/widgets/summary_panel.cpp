@@ -174,7 +174,13 @@ void SummaryPanel::refresh() {
     fillColumn(1, nullptr, base, 0, base_params, {});
   }
   if (const auto& s2 = model_->stage2Result()) {
-    const MappingReport& r = model_->hasStage1() ? model_->stage1Mapping() : base;
+    const MappingReport& r = model_->hasStage2Mapping() ? model_->stage2Mapping()
+                             : model_->hasStage1()     ? model_->stage1Mapping()
+                                                       : base;
+    if (model_->hasStage2Mapping()) {
+      notes << tr("Stage 2: the first and last layers run in float outside the macro; its "
+                  "macros, cycles and energy are those of the layers between them.");
+    }
     const std::int64_t p = model_->hasStage1() ? model_->stage1Shape().params : base_params;
     fillColumn(2, &r, base, p, base_params,
                s2->accuracy >= 0 ? QStringLiteral("%1 %").arg(100 * s2->accuracy, 0, 'f', 2)
