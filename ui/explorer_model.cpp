@@ -78,16 +78,11 @@ void ExplorerModel::remap() {
   has_stage2_mapping_ = false;
   if (stage2_ && stage2_->first_last_in_float && error_.isEmpty()) {
     const bool s1 = stage1_network_ && stage1_error_.isEmpty();
-    NetworkShape on_macro = s1 ? stage1_shape_ : shape_;
-    if (on_macro.layers.size() > 2) {
-      on_macro.layers.erase(on_macro.layers.end() - 1);
-      on_macro.layers.erase(on_macro.layers.begin());
-      try {
-        stage2_mapping_ = mapNetwork(on_macro, macro_);
-        has_stage2_mapping_ = true;
-      } catch (const std::exception&) {
-        // Shown with Stage 1's mapping then.
-      }
+    try {
+      stage2_mapping_ = mapNetwork(layersOnMacro(s1 ? stage1_shape_ : shape_, true), macro_);
+      has_stage2_mapping_ = true;
+    } catch (const std::exception&) {
+      // Shown with Stage 1's mapping then.
     }
   }
   Q_EMIT mappingChanged();

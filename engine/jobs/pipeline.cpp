@@ -12,6 +12,7 @@
 #include "engine/adapt/trainer.h"
 #include "engine/cim/network_mapper.h"
 #include "engine/cim/sim/simulation.h"
+#include "engine/nn/spec/network_templates.h"
 #include "engine/common/errors.h"
 #include "engine/data/dataset_catalog.h"
 #include "engine/store/checkpoint.h"
@@ -110,10 +111,18 @@ class StageProgress : public AdcSweepObserver {
   double last_ = 0;
 };
 
+// `first_last_in_float`: a Stage 2 network trained with exclude_first_last; its macros, cycles
+// and energy are those of the layers on the macro (as `simulate` counts them), its parameters
+// and weights the whole network's.
 StageSummary summarize(const std::string& name, const std::string& file, const NetworkSpec& spec,
                        const MacroSpec& macro, double accuracy, std::int64_t stored_bits,
-                       std::int64_t baseline_weights, double seconds) {
+                       std::int64_t baseline_weights, double seconds,
+                       bool first_last_in_float = false) {
   const MappingReport m = mapNetwork(spec, macro);
+  const MappingTotals cost =
+      first_last_in_float
+          ? mapNetwork(layersOnMacro(buildNetworkShape(spec), true), macro).total
+          : m.total;
   StageSummary s;
   s.name = name;
   s.file = file;
@@ -124,11 +133,11 @@ StageSummary summarize(const std::string& name, const std::string& file, const N
   s.compression = baseline_weights > 0
                       ? 1.0 - static_cast<double>(s.stored_bits) / (32.0 * baseline_weights)
                       : 0;
-  s.macros = m.total.macros;
-  s.utilization = m.total.utilization;
-  s.weight_load_cycles_per_inference = m.total.weight_load_cycles_per_inference;
-  s.latency_cycles = m.total.latency_cycles;
-  s.energy_pj = m.total.energy_pj;
+  s.macros = cost.macros;
+  s.utilization = cost.utilization;
+  s.weight_load_cycles_per_inference = cost.weight_load_cycles_per_inference;
+  s.latency_cycles = cost.latency_cycles;
+  s.energy_pj = cost.energy_pj;
   s.seconds = seconds;
   return s;
 }
@@ -342,7 +351,7 @@ PipelineResult runPipeline(const ExperimentConfig& config, const std::string& ru
         // Both models are measured as the macro runs them: partial sums through the ADC.
         summary = summarize(name, stageFile(name), checkpointNetworkSpec(stageFile(name)), macro,
                             r.cim_eval.accuracy, r.stored_weight_bits, baseline_weights,
-                            secondsSince(stage_start));
+                            secondsSince(stage_start), config.stage2.exclude_first_last);
       }
     } else if (name == "simulate") {
       SimulationConfig sc;
@@ -362,7 +371,8 @@ PipelineResult runPipeline(const ExperimentConfig& config, const std::string& ru
       observer.onLog(msg);
       writeSimulation(stageFile(name), r, sc.checkpoint);
       summary = summarize(name, stageFile(name), checkpointNetworkSpec(sc.checkpoint), macro,
-                          r.accuracy, 0, baseline_weights, secondsSince(stage_start));
+                          r.accuracy, 0, baseline_weights, secondsSince(stage_start),
+                          config.stage2.exclude_first_last);
       // Stored bits as Stage 2 stores them: the same network and quantization.
       for (const auto& s2 : result.stages) {
         if (s2.name == "stage2") {

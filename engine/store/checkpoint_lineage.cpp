@@ -135,10 +135,9 @@ void readStage2(const std::string& path, const Header& h, int depth, CheckpointL
   const bool exclude = quant.value("exclude_first_last", false);
   out.first_last_in_float = exclude;
   const NetworkShape shape = buildNetworkShape(h.network);
-  for (std::size_t i = 0; i < shape.layers.size(); ++i) {
-    const bool kept_float = exclude && (i == 0 || i + 1 == shape.layers.size());
-    out.stored_bits += shape.layers[i].weights() * (kept_float ? 32 : bits);
-  }
+  std::int64_t on_macro = 0;
+  for (const LayerShape& l : layersOnMacro(shape, exclude).layers) on_macro += l.weights();
+  out.stored_bits = on_macro * bits + (shape.weights - on_macro) * 32;
 
   // The source: its own lineage when the file is there (a Stage 2 source, e.g. a continued
   // QAT, leads on to its Stage 1 and baseline); else what this file says of it.

@@ -9,4 +9,13 @@ std::vector<int> NetworkShape::widths() const {
   return out;
 }
 
+NetworkShape layersOnMacro(const NetworkShape& shape, bool first_last_in_float) {
+  NetworkShape out = shape;
+  if (first_last_in_float && out.layers.size() > 2) {
+    out.layers.pop_back();
+    out.layers.erase(out.layers.begin());
+  }
+  return out;
+}
+
 }  // namespace cimscope

@@ -26,4 +26,9 @@ struct NetworkShape {
   std::vector<int> widths() const;  // current width per group
 };
 
+// The weight layers the macro runs: all of them, or, when the first and last are kept in float
+// (Stage 2's exclude_first_last), the ones between (a network of two layers or fewer keeps them
+// all). Only `layers` changes; params, weights, ops and groups stay the whole network's.
+NetworkShape layersOnMacro(const NetworkShape& shape, bool first_last_in_float);
+
 }  // namespace cimscope

@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/adapt/trainer.h"
+#include "engine/cim/network_mapper.h"
+#include "engine/nn/spec/network_templates.h"
 #include "engine/common/errors.h"
 #include "engine/store/checkpoint.h"
 #include "engine/store/h5_file.h"
@@ -114,6 +116,41 @@ TEST(Pipeline, Stage2DistilsFromTheBaselineWithMseStepsWhenConfigured) {
   } catch (const ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("stage2.step_init"), std::string::npos) << e.what();
   }
+}
+
+// First and last layers in float: the stage2 and simulate summaries cost the layers between
+// them (what the macro runs), and keep the whole network's parameters.
+TEST(Pipeline, Stage2WithFirstAndLastInFloatCostsTheLayersOnTheMacro) {
+  nlohmann::json j = tinyConfig().toJson();
+  j["stage1"]["enabled"] = false;
+  j["adc_sweep"]["enabled"] = false;
+  j["stage2"]["train_unaware"] = false;
+  j["stage2"]["exclude_first_last"] = true;
+  const ExperimentConfig c = ExperimentConfig::fromJson(j, "xfl");
+  test::TempDir dir;
+  Recorder rec;
+  std::atomic<bool> cancel{false};
+  PipelineResult r = runPipeline(c, dir.file("run.h5"), false, rec, cancel);
+  ASSERT_EQ(r.status, PipelineResult::Status::kCompleted);
+  NetworkSpec spec;
+  spec.model = "lenet5";
+  const NetworkShape whole = buildNetworkShape(spec);
+  NetworkShape middle = whole;
+  middle.layers.pop_back();
+  middle.layers.erase(middle.layers.begin());
+  const MappingTotals on_macro = mapNetwork(middle, c.macro()).total;
+  const MappingTotals all = mapNetwork(whole, c.macro()).total;
+  ASSERT_LT(on_macro.energy_pj, all.energy_pj);
+  int checked = 0;
+  for (const StageSummary& s : r.stages) {
+    if (s.name != "stage2" && s.name != "simulate") continue;
+    ++checked;
+    EXPECT_DOUBLE_EQ(s.energy_pj, on_macro.energy_pj) << s.name;
+    EXPECT_EQ(s.latency_cycles, on_macro.latency_cycles) << s.name;
+    EXPECT_EQ(s.macros, on_macro.macros) << s.name;
+    EXPECT_EQ(s.params, all.params) << s.name;
+  }
+  EXPECT_EQ(checked, 2);
 }
 
 TEST(Pipeline, Stage1FineTuneDistilsFromTheBaselineWhenConfigured) {
