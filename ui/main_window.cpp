@@ -619,6 +619,11 @@ void MainWindow::offerQuickCheckpoint(const QString& path, int rank, const Datas
 void MainWindow::showAdaptedCheckpoint(const CheckpointSummary& s) {
   const CheckpointLineage& l = s.lineage;
   auto q = [](const std::string& t) { return QString::fromStdString(t); };
+  // ", baseline resnet20.h5" for a file the chain found; nothing for one it did not.
+  auto found = [&](const QString& what, const std::string& file) {
+    return file.empty() ? QString()
+                        : tr(", %1 %2").arg(what, QFileInfo(q(file)).fileName());
+  };
   const QString name = QFileInfo(s.path).fileName();
   showing_adapted_ = true;
   model_->clearStageResults();
@@ -654,19 +659,10 @@ void MainWindow::showAdaptedCheckpoint(const CheckpointSummary& s) {
     model_->setStage2Result(r);
     if (s.has_macro) evaluator_->setStage2(s.macro, r.accuracy, r.source);
     notes << tr("Opened %1 (Stage 2)%2%3.")
-                 .arg(name)
-                 .arg(l.stage1.file.empty() ? QString()
-                                            : tr(", from Stage 1 %1")
-                                                  .arg(QFileInfo(q(l.stage1.file)).fileName()))
-                 .arg(l.baseline.file.empty()
-                          ? QString()
-                          : tr(", baseline %1").arg(QFileInfo(q(l.baseline.file)).fileName()));
+                 .arg(name, found(tr("from Stage 1"), l.stage1.file),
+                      found(tr("baseline"), l.baseline.file));
   } else {
-    notes << tr("Opened %1 (Stage 1)%2.")
-                 .arg(name)
-                 .arg(l.baseline.file.empty()
-                          ? QString()
-                          : tr(", baseline %1").arg(QFileInfo(q(l.baseline.file)).fileName()));
+    notes << tr("Opened %1 (Stage 1)%2.").arg(name, found(tr("baseline"), l.baseline.file));
   }
   for (const std::string& n : l.notes) notes << q(n);
   summary_->setRunNote(notes.join(" "));

@@ -2,14 +2,15 @@
 
 #include "engine/cim/layer_mapper.h"
 #include "engine/cim/row_partition.h"
+#include "engine/nn/spec/network_shape.h"
 
 namespace cimscope {
 
 LayerQuantSpec layerQuantSpec(const NetworkShape& shape, int index, const QuantConfig& c) {
   const LayerShape& l = shape.layers.at(static_cast<std::size_t>(index));
-  const int last = static_cast<int>(shape.layers.size()) - 1;
   LayerQuantSpec s;
-  s.enabled = !(c.exclude_first_last && (index == 0 || index == last));
+  s.enabled = !keptInFloat(static_cast<std::size_t>(index), shape.layers.size(),
+                           c.exclude_first_last);
   s.weight_bits = c.macro.weight_bits;
   s.input_bits = c.macro.input_bits;
   s.adc_bits = c.macro.adc_bits;

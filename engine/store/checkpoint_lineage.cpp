@@ -171,7 +171,6 @@ void readStage2(const std::string& path, const Header& h, int depth, CheckpointL
   }
 
   const std::int64_t reference = out.baseline.known ? out.baseline.weights : out.stage2.weights;
-  out.compression_vs_baseline = out.baseline.known;
   out.compression =
       reference > 0 ? 1.0 - static_cast<double>(out.stored_bits) / (32.0 * reference) : 0;
   if (!out.baseline.known) {

@@ -30,10 +30,9 @@ struct CheckpointLineage {
   LineageNetwork stage2;    // the quantized network (stage2 only)
   // Stage 2 only: weight bits stored (quantized layers at weight_bits, layers kept in float at
   // 32) and 1 - stored_bits / (32 x weights of the baseline), or of the Stage 2 network itself
-  // when the baseline is not known (compression_vs_baseline false).
+  // when the baseline is not known (baseline.known false).
   std::int64_t stored_bits = 0;
   double compression = 0;
-  bool compression_vs_baseline = false;
   bool first_last_in_float = false;  // trained with --exclude-first-last: not on the macro
   // What could not be traced, one line each ("source resnet20_s1.h5 not found next to ...").
   std::vector<std::string> notes;

@@ -9,11 +9,17 @@ std::vector<int> NetworkShape::widths() const {
   return out;
 }
 
+bool keptInFloat(std::size_t index, std::size_t layers, bool first_last_in_float) {
+  return first_last_in_float && (index == 0 || index + 1 == layers);
+}
+
 NetworkShape layersOnMacro(const NetworkShape& shape, bool first_last_in_float) {
   NetworkShape out = shape;
-  if (first_last_in_float && out.layers.size() > 2) {
-    out.layers.pop_back();
-    out.layers.erase(out.layers.begin());
+  out.layers.clear();
+  for (std::size_t i = 0; i < shape.layers.size(); ++i) {
+    if (!keptInFloat(i, shape.layers.size(), first_last_in_float)) {
+      out.layers.push_back(shape.layers[i]);
+    }
   }
   return out;
 }

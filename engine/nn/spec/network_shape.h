@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -26,9 +27,12 @@ struct NetworkShape {
   std::vector<int> widths() const;  // current width per group
 };
 
-// The weight layers the macro runs: all of them, or, when the first and last are kept in float
-// (Stage 2's exclude_first_last), the ones between (a network of two layers or fewer keeps them
-// all). Only `layers` changes; params, weights, ops and groups stay the whole network's.
+// Stage 2's exclude_first_last rule: weight layer `index` of `layers` is kept in float (off the
+// macro) when it is the first or the last.
+bool keptInFloat(std::size_t index, std::size_t layers, bool first_last_in_float);
+
+// The weight layers the macro runs: those keptInFloat() does not keep in float. Only `layers`
+// changes; params, weights, ops and groups stay the whole network's.
 NetworkShape layersOnMacro(const NetworkShape& shape, bool first_last_in_float);
 
 }  // namespace cimscope
