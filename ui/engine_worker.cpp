@@ -758,6 +758,7 @@ void EngineWorker::runStage2(const Stage2Request& request) {
     job.out_checkpoint = request.out_checkpoint;
     job.quant.macro = request.macro;
     job.adc_aware = request.adc_aware;
+    job.quant.exclude_first_last = request.exclude_first_last;
     job.train.epochs = request.epochs;
     job.dataset_name = request.data.name;
     job.subset_train = request.data.subset_train;
@@ -775,15 +776,19 @@ void EngineWorker::runStage2(const Stage2Request& request) {
     if (!out.cancelled) {
       out.test_accuracy = r.cim_eval.accuracy;
       out.summary = tr("Stage 2 done: accuracy %1 % with partial sums through the ADC "
-                       "(%2 % weights/activations only), %3 % fewer weight bits -> %4")
+                       "(%2 % weights/activations only), %3 % fewer weight bits%4 -> %5")
                         .arg(100 * r.cim_eval.accuracy, 0, 'f', 2)
                         .arg(100 * r.quantized_eval.accuracy, 0, 'f', 2)
                         .arg(100 * r.compression, 0, 'f', 1)
+                        .arg(request.exclude_first_last
+                                 ? tr(", first and last layers in float")
+                                 : QString())
                         .arg(q(request.out_checkpoint));
       Stage2Result s2;
       s2.accuracy = r.cim_eval.accuracy;
       s2.stored_bits = r.stored_weight_bits;
       s2.compression = r.compression;  // vs float32 of the network it started from
+      s2.first_last_in_float = request.exclude_first_last;
       s2.source = QFileInfo(q(request.out_checkpoint)).fileName();
       Q_EMIT stage2Ready(s2);
     } else {

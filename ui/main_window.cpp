@@ -64,6 +64,7 @@ const Preference<QString> kMacroJson{"macro/spec", {}};
 const Preference<QString> kModelTemplate{"model/template", "resnet20"};
 const Preference<QString> kModelDataset{"model/dataset", "fashion-mnist"};
 const Preference<bool> kQuickPreset{"model/quick", true};
+const Preference<bool> kFirstLastInFloat{"stage2/first_last_in_float", false};
 const Preference<QString> kLastProject{"project/last", {}};
 const Preference<QStringList> kRecent{"project/recent", {}};
 const Preference<bool> kFirstLaunchDone{"project/firstLaunchDone", false};
@@ -154,7 +155,7 @@ void MainWindow::createDocks() {
   addDockWidget(Qt::LeftDockWidgetArea, macro_dock);
 
   model_panel_ = new ModelPanel;
-  auto* model_dock = new QDockWidget(tr("Model && data"), this);
+  auto* model_dock = new QDockWidget(tr("Model and data"), this);
   model_dock->setObjectName("modelDock");
   model_dock->setWidget(model_panel_);
   addDockWidget(Qt::LeftDockWidgetArea, model_dock);
@@ -267,7 +268,7 @@ void MainWindow::createRunActions(QMenu* run) {
     a->setToolTip(s.missing ? tr("Not available in this build: waits for %1").arg(s.missing)
                   : s.kind == JobKind::kTrainBaseline
                       ? tr("Train the float baseline of the current model and data set "
-                           "(training preset in Model & data)")
+                           "(training preset in Model and data)")
                   : s.kind == JobKind::kStage1
                       ? tr("CIM-aware morphing of the open checkpoint for the current macro: "
                            "shrink, prune, expand, fine-tune")
@@ -438,6 +439,7 @@ void MainWindow::restoreSettings() {
   model_panel_->setTemplate(kModelTemplate.get());
   model_panel_->setDatasetName(kModelDataset.get());
   model_panel_->setQuickPreset(kQuickPreset.get());
+  model_panel_->setStage2FirstLastInFloat(kFirstLastInFloat.get());
   const QString json = kMacroJson.get();
   if (!json.isEmpty()) {
     try {
@@ -495,6 +497,7 @@ std::string MainWindow::pipelineConfigJson(bool quick) const {
   c.model = net.model;
   c.widths = net.widths;
   c.dataset.name = model_panel_->datasetName().toStdString();
+  c.stage2.exclude_first_last = model_panel_->stage2FirstLastInFloat();
   if (c.dataset.name == "synthetic") {
     // Generated data: make as many samples as the preset's subsets ask for, instead of a config
     // that fails validation (the quick preset's 4,000 training samples > synthetic's 2,000).
@@ -560,6 +563,7 @@ void MainWindow::startStage2() {
   request.macro = model_->macro();
   run_macro_ = request.macro;  // what its accuracy is stored for
   request.adc_aware = true;
+  request.exclude_first_last = model_panel_->stage2FirstLastInFloat();
   request.epochs = model_panel_->quickPreset() ? 2 : 10;
   request.data = model_panel_->datasetConfig();
   request.job_id = jobs_panel_->addJob(JobKind::kStage2, tr("(%1)").arg(QFileInfo(in).fileName()));
@@ -655,6 +659,7 @@ void MainWindow::showAdaptedCheckpoint(const CheckpointSummary& s) {
     r.stored_bits = l.stored_bits;
     r.compression = l.compression;
     r.first_last_in_float = l.first_last_in_float;
+    model_panel_->setStage2FirstLastInFloat(l.first_last_in_float);
     r.source = name;
     model_->setStage2Result(r);
     if (s.has_macro) evaluator_->setStage2(s.macro, r.accuracy, r.source);
@@ -685,6 +690,7 @@ void MainWindow::onRunOpened(const RunOpened& run) {
                                    "run config");
     run_data_ = config.dataset;
     run_first_last_in_float_ = config.stage2.exclude_first_last;
+    model_panel_->setStage2FirstLastInFloat(run_first_last_in_float_);  // a rerun does the same
   } catch (const std::exception&) {
     run_data_ = model_panel_->datasetConfig();  // the engine already read it; not expected
     run_first_last_in_float_ = false;
@@ -852,6 +858,17 @@ bool MainWindow::selectTab(const QString& name) {
   const int i = tabNames().indexOf(name.toLower());
   if (i < 0) return false;
   tabs_->setCurrentIndex(i);
+  return true;
+}
+
+bool MainWindow::raiseDock(const QString& name) {
+  const QString object = name.toLower() == "macro"   ? QStringLiteral("macroDock")
+                         : name.toLower() == "model" ? QStringLiteral("modelDock")
+                                                     : QString();
+  QDockWidget* dock = object.isEmpty() ? nullptr : findChild<QDockWidget*>(object);
+  if (!dock) return false;
+  dock->show();
+  dock->raise();
   return true;
 }
 
@@ -1140,6 +1157,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
   kModelTemplate.set(QString::fromStdString(model_->network().model));
   kModelDataset.set(model_panel_->datasetName());
   kQuickPreset.set(model_panel_->quickPreset());
+  kFirstLastInFloat.set(model_panel_->stage2FirstLastInFloat());
   kLastProject.set(current_run_.isEmpty() ? model_panel_->checkpointPath() : current_run_);
   const QString current = dataset_browser_->currentDataset();
   if (!current.isEmpty()) kLastDataset.set(current);

@@ -53,6 +53,8 @@ class MainWindow : public QMainWindow {
   // datasets.
   static QStringList tabNames();
   bool selectTab(const QString& name);
+  // Brings the left dock NAME to the front (--dock): "macro" or "model"; false when unknown.
+  bool raiseDock(const QString& name);
   // The widget File > Export renders for the current tab.
   QWidget* exportTarget() const;
 
@@ -73,7 +75,7 @@ class MainWindow : public QMainWindow {
   // Starts runPipeline on the jobs thread into `run_file`; returns the job id. The tabs fill as
   // the stages are recorded.
   int startPipeline(const std::string& config_json, const QString& run_file);
-  // File > Export > Experiment config: pipelineConfigJson (quick or full as the Model & data
+  // File > Export > Experiment config: pipelineConfigJson (quick or full as the Model and data
   // panel says) written to `path` on the files thread (fileWritten / failed follow). Throws
   // ConfigError when the panels do not make a valid config.
   void exportConfig(const QString& path);

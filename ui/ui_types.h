@@ -96,6 +96,7 @@ struct Stage2Request {
   std::string out_checkpoint;
   MacroSpec macro;
   bool adc_aware = true;
+  bool exclude_first_last = false;  // first and last weight layers kept in float, off the macro
   int epochs = 2;
   DatasetConfig data;
 };

@@ -42,6 +42,9 @@ int main(int argc, char** argv) {
                          "datasets.",
                          "NAME");
   parser.addOption(tab);
+  QCommandLineOption dock("dock", "Bring dock NAME to the front at start: macro or model.",
+                          "NAME");
+  parser.addOption(dock);
   QCommandLineOption open("open",
                           "Open FILE at start: a run file, sweep file or checkpoint (.h5), or a "
                           "macro spec (.json). Repeatable, opened in order (a run, then a macro).",
@@ -74,6 +77,11 @@ int main(int argc, char** argv) {
   if (parser.isSet(tab) && !window.selectTab(parser.value(tab))) {
     std::cerr << "cimscope: unknown tab '" << parser.value(tab).toStdString() << "' (expected "
               << cimscope::MainWindow::tabNames().join(", ").toStdString() << ")\n";
+    return 2;
+  }
+  if (parser.isSet(dock) && !window.raiseDock(parser.value(dock))) {
+    std::cerr << "cimscope: unknown dock '" << parser.value(dock).toStdString()
+              << "' (expected macro or model)\n";
     return 2;
   }
   for (const QString& file : parser.values(open)) window.openFile(file);

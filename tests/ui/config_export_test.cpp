@@ -68,6 +68,16 @@ class ConfigExportTest : public QObject {
     QCOMPARE(c.baseline_train.epochs, full.baseline_train.epochs);
     QCOMPARE(c.stage2.train.epochs, full.stage2.train.epochs);
     QCOMPARE(c.adc_sweep.bits, full.adc_sweep.bits);
+    QVERIFY(!full.stage2.exclude_first_last);
+    QVERIFY(!c.stage2.exclude_first_last);  // the switch is off by default
+
+    // The Stage 2 switch "First and last layers in float" goes into the exported config.
+    w.modelPanel()->setStage2FirstLastInFloat(true);
+    const QString path2 = dir_.filePath("exported-xfl.json");
+    w.exportConfig(path2);
+    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(path2), 10000);
+    QVERIFY(ExperimentConfig::readFile(path2.toStdString()).stage2.exclude_first_last);
+    w.modelPanel()->setStage2FirstLastInFloat(false);  // not left in the settings for later tests
   }
 
   // The quick preset asks for more training samples (4,000) than synthetic data makes by

@@ -1,5 +1,6 @@
 #include "ui/widgets/model_panel.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -43,6 +44,11 @@ ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent) {
                            .arg(kQuickTrain).arg(kQuickTest).arg(kQuickEpochs));
   preset_box_->addItem(tr("Full: every sample, %1 epochs").arg(kFullEpochs));
   preset_box_->setToolTip(tr("Training preset for the jobs of the Run menu"));
+  first_last_float_ = new QCheckBox(tr("First and last layers in float"));
+  first_last_float_->setObjectName("stage2FirstLastFloat");
+  first_last_float_->setToolTip(
+      tr("Stage 2 (and the full pipeline) quantizes every layer but the first and the last, which "
+         "stay in float off the macro: they are not costed on it and are stored at 32 bits"));
 
   widths_ = new QTableWidget(0, 3);
   widths_->setObjectName("widthsTable");
@@ -79,6 +85,7 @@ ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent) {
   form->addRow(tr("Template"), template_box_);
   form->addRow(tr("Data set"), dataset_box_);
   form->addRow(tr("Training"), preset_box_);
+  form->addRow(tr("Stage 2"), first_last_float_);
   auto* ck = new QHBoxLayout;
   ck->addWidget(checkpoint_edit_, 1);
   ck->addWidget(browse);
@@ -167,6 +174,8 @@ const DatasetInfo* ModelPanel::currentDataset() const {
 QString ModelPanel::datasetName() const { return dataset_box_->currentText(); }
 QString ModelPanel::checkpointPath() const { return checkpoint_edit_->text(); }
 bool ModelPanel::quickPreset() const { return preset_box_->currentIndex() == 0; }
+bool ModelPanel::stage2FirstLastInFloat() const { return first_last_float_->isChecked(); }
+void ModelPanel::setStage2FirstLastInFloat(bool on) { first_last_float_->setChecked(on); }
 
 void ModelPanel::setTemplate(const QString& model) { template_box_->setCurrentText(model); }
 void ModelPanel::setQuickPreset(bool quick) { preset_box_->setCurrentIndex(quick ? 0 : 1); }

@@ -8,6 +8,7 @@
 #include "engine/nn/spec/network_spec.h"
 #include "ui/ui_types.h"
 
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -28,6 +29,8 @@ class ModelPanel : public QWidget {
   QString datasetName() const;
   QString checkpointPath() const;
   bool quickPreset() const;
+  // Stage 2 keeps the first and last weight layers in float, off the macro (stage2.exclude_first_last).
+  bool stage2FirstLastInFloat() const;
 
   // The float baseline job for the current settings, writing `out_checkpoint`.
   TrainJob baselineTrainJob(const QString& out_checkpoint) const;
@@ -37,6 +40,7 @@ class ModelPanel : public QWidget {
   void setTemplate(const QString& model);
   void setQuickPreset(bool quick);
   void setDatasetName(const QString& name);
+  void setStage2FirstLastInFloat(bool on);
 
  public Q_SLOTS:
   void setDatasets(const std::vector<cimscope::DatasetInfo>& datasets);
@@ -60,6 +64,7 @@ class ModelPanel : public QWidget {
   QComboBox* template_box_;
   QComboBox* dataset_box_;
   QComboBox* preset_box_;
+  QCheckBox* first_last_float_;
   QTableWidget* widths_;
   QLabel* shape_label_;
   QLineEdit* checkpoint_edit_;
