@@ -8,13 +8,14 @@
 #
 #   bench/stage1_targets.sh                 # full: all data, 30 baseline / 10 shrink / 10 finetune epochs
 #   QUICK=1 bench/stage1_targets.sh         # smoke run: 1000/500 samples, 1 epoch each
-# Environment: CLI (default build-s1/app/cimscope-cli), OUT (default bench-out/stage1),
+#   SUMMARY_ONLY=1 OUT=DIR bench/stage1_targets.sh   # only the table, of the morph JSONs in DIR
+# Environment: CLI (default build/app/cimscope-cli), OUT (default bench-out/stage1),
 #   MODELS ("resnet20 vgg8"), PACKINGS ("dedicated packed"), BUDGETS ("pruned chip"),
 #   BASE_EPOCHS, SHRINK_EPOCHS, FINETUNE_EPOCHS, SUBSET_TRAIN, SUBSET_TEST, LAMBDA, KEEP_PARAMS
 #   (empty = use the |gamma| threshold), THRESHOLD, THREADS, EXTRA (more morph options).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
-CLI="${CLI:-$here/build-s1/app/cimscope-cli}"
+CLI="${CLI:-$here/build/app/cimscope-cli}"
 OUT="${OUT:-$here/bench-out/stage1}"
 MODELS="${MODELS:-resnet20 vgg8}"
 PACKINGS="${PACKINGS:-dedicated packed}"
@@ -39,6 +40,7 @@ prune=(--threshold "$THRESHOLD")
 [[ -n "$KEEP_PARAMS" ]] && prune=(--keep-params "$KEEP_PARAMS")
 
 for model in $MODELS; do
+  [[ "${SUMMARY_ONLY:-0}" == 1 ]] && break
   base="$OUT/${model}_float.h5"
   if [[ ! -f "$base" ]]; then
     echo "== baseline $model ($BASE_EPOCHS epochs)" >&2
